@@ -1,0 +1,27 @@
+@{
+    RootModule           = 'RlmTokens.Cmdlets.dll'
+    ModuleVersion        = '{{ModuleVersion}}'
+    GUID                 = '6d3c8f0e-2b7a-4c1e-9a55-3f1e7b2d9c41'
+    Author               = 'RlmTokens contributors'
+    CompanyName          = 'RlmTokens'
+    Copyright            = '(c) RlmTokens contributors. MIT License.'
+    Description          = 'Tracks the tokens and money AI coding agents spend: RLM token-usage files, Claude Code hook input and transcripts, budgets and reports, as typed PowerShell objects.'
+    # Only PowerShell 7.4+ is claimed: no Windows PowerShell 5.1 job runs yet (STYLE.md section 1).
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('RlmTokens.format.ps1xml')
+    CmdletsToExport      = @(
+        'Add-TokenEstimate'
+        'Get-TokenUsage'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Claude', 'ClaudeCode', 'RLM', 'Tokens', 'Cost', 'Budget', 'AI', 'PSEdition_Core', 'Windows', 'Linux', 'macOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

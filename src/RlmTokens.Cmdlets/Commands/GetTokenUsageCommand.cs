@@ -1,0 +1,87 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using RlmTokens.Cmdlets.Resources;
+using RlmTokens.Errors;
+
+namespace RlmTokens.Cmdlets
+{
+    /// <summary>
+    /// Shows token usage: the open session's estimate (default), its recent operations (-Detailed),
+    /// or one row per day from the daily files (-History): the replacement for show-token-usage.ps1.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "TokenUsage", DefaultParameterSetName = SessionSet)]
+    [OutputType(typeof(TokenSessionSummary), ParameterSetName = new[] { SessionSet })]
+    [OutputType(typeof(TokenEstimateRecord), ParameterSetName = new[] { DetailedSet })]
+    [OutputType(typeof(TokenUsageDay), ParameterSetName = new[] { HistorySet })]
+    public sealed class GetTokenUsageCommand : RlmTokensCmdlet
+    {
+        private const string SessionSet = "Session";
+        private const string DetailedSet = "Detailed";
+        private const string HistorySet = "History";
+
+        /// <summary>List the session's recent operations.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DetailedSet)]
+        public SwitchParameter Detailed { get; set; }
+
+        /// <summary>One row per day from the daily files.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = HistorySet)]
+        public SwitchParameter History { get; set; }
+
+        /// <summary>How many days back from -Until (default today) -History covers.</summary>
+        [Parameter(ParameterSetName = HistorySet)]
+        [ValidateRange(1, 36500)]
+        public int Days { get; set; } = 7;
+
+        /// <summary>First day of the history (overrides -Days).</summary>
+        [Parameter(ParameterSetName = HistorySet)]
+        [Alias("After")]
+        public DateTime? Since { get; set; }
+
+        /// <summary>Last day of the history (default: today in the local time zone).</summary>
+        [Parameter(ParameterSetName = HistorySet)]
+        [Alias("Before")]
+        public DateTime? Until { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                switch (ParameterSetName)
+                {
+                    case DetailedSet:
+                        foreach (TokenEstimateRecord record in Tracker.GetOperations())
+                        {
+                            WriteObject(record);
+                        }
+                        break;
+                    case HistorySet:
+                        DateTime until = (Until ?? Tracker.Today).Date;
+                        DateTime since = (Since ?? until.AddDays(1 - Days)).Date;
+                        Outcome<System.Collections.Generic.IReadOnlyList<TokenUsageDay>> history = Tracker.GetHistory(since, until);
+                        WriteProblems(history);
+                        foreach (TokenUsageDay day in history.Value)
+                        {
+                            WriteObject(day);
+                        }
+                        break;
+                    default:
+                        TokenSessionSummary? summary = Tracker.GetSessionSummary();
+                        if (summary is null)
+                        {
+                            WriteWarning(string.Format(CultureInfo.CurrentCulture, Strings.NoTokenData, Tracker.Workspace.TokenUsageFolder));
+                        }
+                        else
+                        {
+                            WriteObject(summary);
+                        }
+                        break;
+                }
+            }
+            catch (RlmTokensException e)
+            {
+                WriteError(ErrorRecords.From(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RlmTokens.Storage;
+
+namespace RlmTokens.Json
+{
+    /// <summary>The one source-generated context: every read and write passes one of its JsonTypeInfo.</summary>
+    [JsonSourceGenerationOptions(
+        WriteIndented = true,
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+    [JsonSerializable(typeof(TokenEstimatesFile))]
+    [JsonSerializable(typeof(OperationEntry))]
+    [JsonSerializable(typeof(SessionFile))]
+    [JsonSerializable(typeof(ContextCompactEntry))]
+    [JsonSerializable(typeof(DailyFile))]
+    [JsonSerializable(typeof(DailySessionEntry))]
+    [JsonSerializable(typeof(CostFile))]
+    [JsonSerializable(typeof(ProjectConfigFile))]
+    [JsonSerializable(typeof(string))]
+    internal partial class RlmJsonContext : JsonSerializerContext
+    {
+        /// <summary>The context used for files: indented, non-ASCII text kept readable.</summary>
+        public static RlmJsonContext Files { get; } = new RlmJsonContext(new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNameCaseInsensitive = true,
+            ReadCommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+            NumberHandling = JsonNumberHandling.AllowReadingFromString,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            MaxDepth = 64,
+        });
+    }
+}

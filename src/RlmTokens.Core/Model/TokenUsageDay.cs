@@ -1,0 +1,21 @@
+using System;
+
+namespace RlmTokens
+{
+    /// <summary>One day of the daily files (Get-TokenUsage -History): flat, ready for Export-Csv.</summary>
+    public sealed class TokenUsageDay
+    {
+        public DateTime Date { get; set; }
+
+        public long Sessions { get; set; }
+
+        public long TotalTokens { get; set; }
+
+        public double CostUsd { get; set; }
+
+        /// <summary>Exact when every session entry of the day carries an exact count, Mixed when some do.</summary>
+        public UsagePrecision Precision { get; set; }
+
+        public string? Workspace { get; set; }
+    }
+}

@@ -1,0 +1,37 @@
+using System;
+using System.Globalization;
+
+namespace RlmTokens.Storage
+{
+    /// <summary>Timestamps as RLM files carry them: ISO-8601 ("o"), or Windows PowerShell's "\/Date(ms)\/".</summary>
+    public static class RlmTime
+    {
+        /// <summary>The "o" form RLM's scripts write: 2026-11-25T13:00:00.0000000Z.</summary>
+        public static string Format(DateTimeOffset value) =>
+            value.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
+
+        public static DateTimeOffset? Parse(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) { return null; }
+            string t = text!.Trim();
+            if (t.StartsWith("/Date(", StringComparison.Ordinal) || t.StartsWith("\\/Date(", StringComparison.Ordinal))
+            {
+                int open = t.IndexOf('(');
+                int end = open + 1;
+                if (end < t.Length && (t[end] == '-' || t[end] == '+')) { end++; }
+                while (end < t.Length && char.IsDigit(t[end])) { end++; }
+                if (long.TryParse(t.Substring(open + 1, end - open - 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long ms))
+                {
+                    try { return DateTimeOffset.FromUnixTimeMilliseconds(ms); }
+                    catch (ArgumentOutOfRangeException) { return null; }
+                }
+                return null;
+            }
+            if (DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out DateTimeOffset v))
+            {
+                return v;
+            }
+            return null;
+        }
+    }
+}

@@ -26,11 +26,8 @@ namespace RlmTokens.Cmdlets
         /// <summary>Cancelled when the user presses Ctrl+C.</summary>
         protected CancellationToken Cancellation => _cancellation.Token;
 
-        /// <summary>The clock; tests replace it through <see cref="ClockOverride"/>.</summary>
-        protected IClock Clock => ClockOverride ?? SystemClock.Instance;
-
-        /// <summary>For engine-hosted tests only: a fixed clock for every cmdlet in the process.</summary>
-        internal static IClock? ClockOverride { get; set; }
+        /// <summary>The clock. Cmdlets that stamp records take the time as a parameter where a test or a replay needs it.</summary>
+        protected IClock Clock => SystemClock.Instance;
 
         /// <summary>The tracker of the resolved workspace (resolved on first use).</summary>
         protected TokenTracker Tracker => _tracker ??= new TokenTracker(ResolveWorkspace(null), Clock);

@@ -266,8 +266,11 @@ namespace RlmTokens
             };
         }
 
-        private TokenEstimateRecord ToRecord(OperationEntry entry, string? sessionId, long size) => new TokenEstimateRecord
+        private TokenEstimateRecord ToRecord(OperationEntry entry, string? sessionId, long size)
         {
+            (long input, long output) = SplitOf(entry);
+            return new TokenEstimateRecord
+            {
             Timestamp = RlmTime.Parse(entry.Timestamp),
             SessionId = string.IsNullOrEmpty(sessionId) ? null : sessionId,
             Operation = KindOf(entry.Type),
@@ -275,12 +278,37 @@ namespace RlmTokens
             Size = size,
             SubagentType = string.IsNullOrEmpty(entry.SubagentType) ? null : entry.SubagentType,
             ToolName = string.IsNullOrEmpty(entry.ToolName) ? null : entry.ToolName,
-            InputTokens = entry.InputTokens,
-            OutputTokens = entry.OutputTokens,
+            InputTokens = input,
+            OutputTokens = output,
             TokensAdded = entry.TokensAdded,
             Precision = UsagePrecision.Estimated,
             Workspace = Workspace.Root,
-        };
+            };
+        }
+
+        // RLM's own entries carry only tokens_added; the split follows from its rules: reads and tool
+        // calls are input, writes output, edits 0.5 : 0.3, subagents 60 : 40.
+        private static (long Input, long Output) SplitOf(OperationEntry entry)
+        {
+            if (entry.InputTokens != 0 || entry.OutputTokens != 0 || entry.TokensAdded == 0)
+            {
+                return (entry.InputTokens, entry.OutputTokens);
+            }
+            long t = entry.TokensAdded;
+            switch (KindOf(entry.Type))
+            {
+                case OperationKind.Read:
+                case OperationKind.Tool: return (t, 0);
+                case OperationKind.Write: return (0, t);
+                case OperationKind.Edit:
+                    long i = (long)Math.Round(t * 5 / 8.0, MidpointRounding.ToEven);
+                    return (i, t - i);
+                case OperationKind.Subagent:
+                    long si = (long)Math.Round(t * 0.6, MidpointRounding.ToEven);
+                    return (si, t - si);
+                default: return (0, 0);
+            }
+        }
 
         /// <summary>The by_operation "type" RLM writes for an operation.</summary>
         public static string TypeName(OperationKind kind)

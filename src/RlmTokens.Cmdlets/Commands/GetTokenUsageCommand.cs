@@ -14,7 +14,7 @@ namespace RlmTokens.Cmdlets
     [OutputType(typeof(TokenSessionSummary), ParameterSetName = new[] { SessionSet })]
     [OutputType(typeof(TokenEstimateRecord), ParameterSetName = new[] { DetailedSet })]
     [OutputType(typeof(TokenUsageDay), ParameterSetName = new[] { HistorySet })]
-    public sealed class GetTokenUsageCommand : RlmTokensCmdlet
+    public sealed partial class GetTokenUsageCommand : RlmTokensCmdlet
     {
         private const string SessionSet = "Session";
         private const string DetailedSet = "Detailed";

@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Add-TokenEstimate'
         'Get-TokenUsage'
+        'Test-TokenBudget'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -55,6 +55,7 @@ namespace RlmTokens.Cmdlets
                             WriteObject(record);
                         }
                         break;
+                    case SourceSet: ProcessSource(); break;
                     case HistorySet:
                         DateTime until = (Until ?? Tracker.Today).Date;
                         DateTime since = (Since ?? until.AddDays(1 - Days)).Date;

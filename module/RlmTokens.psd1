@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Add-TokenEstimate'
         'Export-TokenUsage'
+        'Get-TokenOptimization'
         'Get-TokenUsage'
         'Test-TokenBudget'
     )

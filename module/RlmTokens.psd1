@@ -12,6 +12,7 @@
     FormatsToProcess     = @('RlmTokens.format.ps1xml')
     CmdletsToExport      = @(
         'Add-TokenEstimate'
+        'Get-TokenPrice'
         'Get-TokenUsage'
     )
     FunctionsToExport    = @()

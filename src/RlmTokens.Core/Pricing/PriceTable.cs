@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using RlmTokens.Errors;
@@ -23,6 +24,7 @@ namespace RlmTokens.Pricing
 
         private readonly Dictionary<string, ModelPrice> _exact;
         private readonly Dictionary<string, ModelPrice> _normalized;
+        private readonly Dictionary<string, List<string>> _variants = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         private readonly ConcurrentDictionary<string, ModelPrice?> _lookups = new ConcurrentDictionary<string, ModelPrice?>(StringComparer.Ordinal);
 
         private PriceTable(IEnumerable<ModelPrice> prices)
@@ -99,9 +101,27 @@ namespace RlmTokens.Pricing
 
         private void Put(ModelPrice p)
         {
-            _exact[p.Model] = p;
-            _lookups.Clear();
             string n = Normalize(p.Model);
+            if (p.Source != PriceSource.BuiltIn)
+            {
+                // An override replaces every variant of the model that came from a weaker source.
+                if (_variants.TryGetValue(n, out List<string>? names))
+                {
+                    for (int i = names.Count - 1; i >= 0; i--)
+                    {
+                        if (_exact.TryGetValue(names[i], out ModelPrice? v) && v.Source < p.Source)
+                        {
+                            _exact.Remove(names[i]);
+                            names.RemoveAt(i);
+                        }
+                    }
+                }
+                if (_normalized.TryGetValue(n, out ModelPrice? old) && old.Source < p.Source) { _normalized.Remove(n); }
+            }
+            _exact[p.Model] = p;
+            if (!_variants.TryGetValue(n, out List<string>? list)) { _variants[n] = list = new List<string>(); }
+            if (!list.Contains(p.Model, StringComparer.OrdinalIgnoreCase)) { list.Add(p.Model); }
+            _lookups.Clear();
             // A plain (undated, unprefixed) name wins the normalized slot over its variants.
             if (!_normalized.TryGetValue(n, out ModelPrice? existing) || string.Equals(p.Model, n, StringComparison.OrdinalIgnoreCase)
                 || !string.Equals(existing.Model, n, StringComparison.OrdinalIgnoreCase))

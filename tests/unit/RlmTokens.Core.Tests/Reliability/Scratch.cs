@@ -51,14 +51,18 @@ namespace RlmTokens.Core.Tests.Reliability
         {
             string top = folder ?? Parent;
             return Directory.EnumerateFileSystemEntries(top, "*", SearchOption.AllDirectories)
-                .Where(p => !IsLarge(p))
                 .OrderBy(p => p, StringComparer.Ordinal)
-                .ToDictionary(p => Path.GetRelativePath(top, p),
-                    p => File.Exists(p) ? Convert.ToBase64String(File.ReadAllBytes(p)) : "<dir>");
+                .ToDictionary(p => Path.GetRelativePath(top, p), Fingerprint);
         }
 
-        // Sparse giants are compared by length only.
-        private static bool IsLarge(string p) => File.Exists(p) && new FileInfo(p).Length > 1024 * 1024;
+        // Content hash; files above 64 MiB (the sparse giant) by length and time, without reading them.
+        private static string Fingerprint(string p)
+        {
+            if (!File.Exists(p)) { return "<dir>"; }
+            var info = new FileInfo(p);
+            if (info.Length > 64L * 1024 * 1024) { return "len " + info.Length + " at " + info.LastWriteTimeUtc.Ticks; }
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p)));
+        }
 
         public void Dispose()
         {

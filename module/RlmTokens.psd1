@@ -12,7 +12,12 @@
     FormatsToProcess     = @('RlmTokens.format.ps1xml')
     CmdletsToExport      = @(
         'Add-TokenEstimate'
+        'Add-TokenUsage'
         'Get-TokenUsage'
+        'Import-SessionCost'
+        'Register-CompactEvent'
+        'Start-TokenSession'
+        'Stop-TokenSession'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

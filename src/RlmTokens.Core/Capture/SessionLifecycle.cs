@@ -61,31 +61,50 @@ namespace RlmTokens.Capture
             return open is null ? null : ToRecord(open, Workspace.CurrentSessionFile, isOpen: true, reason: ExtraText(open, "start_source"), estimates: null);
         }
 
+        private enum StartDecision { Create, Keep, Supersede }
+
+        // resume / compact (or the same Claude Code session) keep the open session; anything else needs -Force.
+        private StartDecision Decide(SessionFile? open, SessionStartRequest request)
+        {
+            if (open is null) { return StartDecision.Create; }
+            string? openClaude = ExtraText(open, "claude_session_id");
+            bool sameClaude = !string.IsNullOrEmpty(request.ClaudeSessionId) && openClaude == request.ClaudeSessionId;
+            bool continues = request.Source == "resume" || request.Source == "compact";
+            if (sameClaude || (continues && (string.IsNullOrEmpty(openClaude) || string.IsNullOrEmpty(request.ClaudeSessionId))))
+            {
+                return StartDecision.Keep;
+            }
+            if (!request.Force) { throw new SessionAlreadyOpenException(open.SessionId ?? string.Empty, Workspace.CurrentSessionFile); }
+            return StartDecision.Supersede;
+        }
+
         public Outcome<TokenSessionRecord> Start(SessionStartRequest request, CancellationToken cancellation)
         {
             DateTimeOffset at = request.StartedAt ?? _tracker.Clock.UtcNow;
             string id = CheckId(string.IsNullOrEmpty(request.SessionId) ? SessionCostImporter.NewSessionId(at, _tracker.Clock.LocalZone) : request.SessionId!);
             var problems = new List<RlmTokensException>();
+
+            // Decided once without the lock, so a refusal or a kept session touches nothing (not even the lock file).
+            SessionFile? peek = null;
+            try { peek = _tracker.Store.Read(Workspace.CurrentSessionFile, RlmJsonContext.Files.SessionFile); }
+            catch (CorruptDataFileException) { }
+            if (Decide(peek, request) == StartDecision.Keep)
+            {
+                return new Outcome<TokenSessionRecord>(ToRecord(peek!, Workspace.CurrentSessionFile, true, ExtraText(peek!, "start_source"), null), problems);
+            }
+
             TokenSessionRecord record;
             using (FolderTransaction tx = _tracker.Store.BeginUpdate(Workspace.TokenUsageFolder, cancellation))
             {
                 SessionFile? open = tx.Read(Workspace.CurrentSessionFile, RlmJsonContext.Files.SessionFile);
-                if (open is not null)
+                switch (Decide(open, request))
                 {
-                    string? openClaude = ExtraText(open, "claude_session_id");
-                    bool sameClaude = !string.IsNullOrEmpty(request.ClaudeSessionId) && openClaude == request.ClaudeSessionId;
-                    bool continues = request.Source == "resume" || request.Source == "compact";
-                    if (sameClaude || (continues && (string.IsNullOrEmpty(openClaude) || string.IsNullOrEmpty(request.ClaudeSessionId) || sameClaude)))
-                    {
-                        // The same conversation goes on (resumed, or restarted after a compaction): keep it.
+                    case StartDecision.Keep:
                         problems.AddRange(tx.SetAside);
-                        return new Outcome<TokenSessionRecord>(ToRecord(open, Workspace.CurrentSessionFile, true, ExtraText(open, "start_source"), null), problems);
-                    }
-                    if (!request.Force)
-                    {
-                        throw new SessionAlreadyOpenException(open.SessionId ?? string.Empty, Workspace.CurrentSessionFile);
-                    }
-                    Close(tx, open, at, "superseded");
+                        return new Outcome<TokenSessionRecord>(ToRecord(open!, Workspace.CurrentSessionFile, true, ExtraText(open!, "start_source"), null), problems);
+                    case StartDecision.Supersede:
+                        Close(tx, open!, at, "superseded");
+                        break;
                 }
                 var session = new SessionFile
                 {

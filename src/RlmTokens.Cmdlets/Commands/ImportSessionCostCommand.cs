@@ -157,7 +157,8 @@ namespace RlmTokens.Cmdlets
                 return;
             }
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
-            ImportTranscript(tracker, hook.TranscriptPath!, hook.SessionId);
+            // Claude Code passes an absolute path; a relative one (hand-written JSON) is resolved from PowerShell's location.
+            ImportTranscript(tracker, ResolveFilePath(hook.TranscriptPath!), hook.SessionId);
         }
 
         private void ImportText(TokenTracker tracker, string text)

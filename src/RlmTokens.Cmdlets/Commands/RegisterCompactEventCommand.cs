@@ -109,7 +109,7 @@ namespace RlmTokens.Cmdlets
                 CustomInstructions = hook.CustomInstructions,
                 SessionId = SessionId,
                 HookSessionId = hook.SessionId,
-                TranscriptPath = hook.TranscriptPath,
+                TranscriptPath = string.IsNullOrEmpty(hook.TranscriptPath) ? null : ResolveFilePath(hook.TranscriptPath!),
                 Timestamp = Timestamp,
             });
         }

@@ -131,7 +131,8 @@ namespace RlmTokens.Capture
             {
                 // A log that does not end with a newline (hand edits) would glue the objects; that still parses, but keep it tidy.
                 if (File.Exists(path) && !EndsWithNewline(path)) { text = "\n" + text; }
-                tx.AppendText(path, text);
+                // token-tracker.sh's readers (jq) do not expect a BOM: a log started here has none.
+                tx.AppendText(path, text, withBom: false);
             }
             return ToRecord(entry);
         }

@@ -57,6 +57,7 @@ namespace RlmTokens.Cmdlets
             {
                 switch (ParameterSetName)
                 {
+                    case LogSet: WriteLog(); break;
                     case DetailedSet:
                         foreach (TokenEstimateRecord record in Tracker.GetOperations())
                         {

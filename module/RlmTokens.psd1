@@ -12,9 +12,15 @@
     FormatsToProcess     = @('RlmTokens.format.ps1xml')
     CmdletsToExport      = @(
         'Add-TokenEstimate'
+        'Add-TokenUsage'
         'Export-TokenUsage'
         'Get-TokenOptimization'
+        'Get-TokenPrice'
         'Get-TokenUsage'
+        'Import-SessionCost'
+        'Register-CompactEvent'
+        'Start-TokenSession'
+        'Stop-TokenSession'
         'Test-TokenBudget'
     )
     FunctionsToExport    = @()

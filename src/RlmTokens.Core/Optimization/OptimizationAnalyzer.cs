@@ -89,7 +89,7 @@ namespace RlmTokens.Optimization
         public List<CacheUsage> Cache { get; } = new List<CacheUsage>();
 
         /// <summary>Usage entries of every usage source (estimates and exact figures of the same sessions).</summary>
-        public List<UsageEntry> Usage { get; } = new List<UsageEntry>();
+        public List<UsageFigure> Usage { get; } = new List<UsageFigure>();
     }
 
     /// <summary>Turns token data into findings with evidence: the engine of Get-TokenOptimization.</summary>
@@ -316,12 +316,12 @@ namespace RlmTokens.Optimization
 
         private static IEnumerable<TokenOptimizationFinding> Variance(OptimizationInput input, OptimizationSettings settings)
         {
-            foreach (IGrouping<string, UsageEntry> g in input.Usage.Where(u => u.SessionId is not null).GroupBy(u => u.SessionId!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (IGrouping<string, UsageFigure> g in input.Usage.Where(u => u.SessionId is not null).GroupBy(u => u.SessionId!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 foreach (bool tokens in new[] { true, false })
                 {
-                    UsageEntry? estimate = g.FirstOrDefault(u => (tokens ? u.TokensPrecision : u.CostPrecision) == UsagePrecision.Estimated && (tokens ? u.Tokens : u.CostUsd) > 0);
-                    UsageEntry? exact = g.FirstOrDefault(u => (tokens ? u.TokensPrecision : u.CostPrecision) == UsagePrecision.Exact && (tokens ? u.Tokens : u.CostUsd) > 0);
+                    UsageFigure? estimate = g.FirstOrDefault(u => (tokens ? u.TokensPrecision : u.CostPrecision) == UsagePrecision.Estimated && (tokens ? u.Tokens : u.CostUsd) > 0);
+                    UsageFigure? exact = g.FirstOrDefault(u => (tokens ? u.TokensPrecision : u.CostPrecision) == UsagePrecision.Exact && (tokens ? u.Tokens : u.CostUsd) > 0);
                     if (estimate is null || exact is null || ReferenceEquals(estimate, exact)) { continue; }
                     double est = tokens ? estimate.Tokens : estimate.CostUsd;
                     double ex = tokens ? exact.Tokens : exact.CostUsd;

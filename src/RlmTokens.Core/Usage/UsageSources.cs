@@ -15,7 +15,7 @@ namespace RlmTokens.Usage
     /// each with its own precision (a captured /cost is an exact cost but an estimated token count; a
     /// transcript is the other way round).
     /// </summary>
-    public sealed class UsageEntry
+    public sealed class UsageFigure
     {
         /// <summary>What identifies the figure across sources: the session id when there is one. Sources
         /// that know the same key describe the same usage, and the more precise figure wins.</summary>
@@ -76,7 +76,7 @@ namespace RlmTokens.Usage
         string Name { get; }
 
         /// <summary>The entries whose day lies in the query's range. Unreadable files go to <paramref name="problems"/>, never thrown.</summary>
-        IEnumerable<UsageEntry> Read(UsageQuery query, ICollection<RlmTokensException> problems);
+        IEnumerable<UsageFigure> Read(UsageQuery query, ICollection<RlmTokensException> problems);
     }
 
     /// <summary>The usage sources of a workspace, in order of preference when two are equally precise.</summary>
@@ -116,14 +116,14 @@ namespace RlmTokens.Usage
     /// <summary>Combines entries of several sources: per key and unit the most precise figure, ties to the earlier source.</summary>
     public static class UsageLedger
     {
-        public static UsageTotal Combine(IEnumerable<UsageEntry> entries, IReadOnlyList<IUsageSource>? order = null)
+        public static UsageTotal Combine(IEnumerable<UsageFigure> entries, IReadOnlyList<IUsageSource>? order = null)
         {
-            var tokens = new Dictionary<string, UsageEntry>(StringComparer.Ordinal);
-            var cost = new Dictionary<string, UsageEntry>(StringComparer.Ordinal);
-            foreach (UsageEntry e in entries)
+            var tokens = new Dictionary<string, UsageFigure>(StringComparer.Ordinal);
+            var cost = new Dictionary<string, UsageFigure>(StringComparer.Ordinal);
+            foreach (UsageFigure e in entries)
             {
-                if (!tokens.TryGetValue(e.Key, out UsageEntry? t) || Rank(e.TokensPrecision) > Rank(t.TokensPrecision)) { tokens[e.Key] = e; }
-                if (!cost.TryGetValue(e.Key, out UsageEntry? c) || Rank(e.CostPrecision) > Rank(c.CostPrecision)) { cost[e.Key] = e; }
+                if (!tokens.TryGetValue(e.Key, out UsageFigure? t) || Rank(e.TokensPrecision) > Rank(t.TokensPrecision)) { tokens[e.Key] = e; }
+                if (!cost.TryGetValue(e.Key, out UsageFigure? c) || Rank(e.CostPrecision) > Rank(c.CostPrecision)) { cost[e.Key] = e; }
             }
             var used = new HashSet<string>(tokens.Values.Select(e => e.Source).Concat(cost.Values.Select(e => e.Source)), StringComparer.Ordinal);
             IEnumerable<string> names = order is null ? used.OrderBy(n => n, StringComparer.Ordinal) : order.Select(s => s.Name).Where(used.Contains);
@@ -139,13 +139,13 @@ namespace RlmTokens.Usage
         }
 
         /// <summary>Reads every source for the query (in order) and combines the entries.</summary>
-        public static UsageTotal Measure(IReadOnlyList<IUsageSource> sources, UsageQuery query, ICollection<RlmTokensException> problems, Func<UsageEntry, bool>? filter = null)
+        public static UsageTotal Measure(IReadOnlyList<IUsageSource> sources, UsageQuery query, ICollection<RlmTokensException> problems, Func<UsageFigure, bool>? filter = null)
         {
-            var all = new List<UsageEntry>();
+            var all = new List<UsageFigure>();
             foreach (IUsageSource source in sources)
             {
                 query.Cancellation.ThrowIfCancellationRequested();
-                foreach (UsageEntry e in source.Read(query, problems))
+                foreach (UsageFigure e in source.Read(query, problems))
                 {
                     if (filter is null || filter(e)) { all.Add(e); }
                 }
@@ -178,7 +178,7 @@ namespace RlmTokens.Usage
     {
         public string Name => "DailyFiles";
 
-        public IEnumerable<UsageEntry> Read(UsageQuery query, ICollection<RlmTokensException> problems)
+        public IEnumerable<UsageFigure> Read(UsageQuery query, ICollection<RlmTokensException> problems)
         {
             string folder = query.Workspace.TokenUsageFolder;
             if (!Directory.Exists(folder)) { yield break; }
@@ -194,7 +194,7 @@ namespace RlmTokens.Usage
                 if (daily is null) { continue; }
                 if (daily.Sessions.Count == 0)
                 {
-                    yield return new UsageEntry
+                    yield return new UsageFigure
                     {
                         Key = "daily:" + name,
                         Date = date,
@@ -211,7 +211,7 @@ namespace RlmTokens.Usage
                 {
                     i++;
                     bool hasId = !string.IsNullOrEmpty(s.SessionId);
-                    yield return new UsageEntry
+                    yield return new UsageFigure
                     {
                         Key = hasId ? s.SessionId! : name + "#" + i.ToString(CultureInfo.InvariantCulture),
                         SessionId = hasId ? s.SessionId : null,
@@ -232,7 +232,7 @@ namespace RlmTokens.Usage
     {
         public string Name => "OpenSession";
 
-        public IEnumerable<UsageEntry> Read(UsageQuery query, ICollection<RlmTokensException> problems)
+        public IEnumerable<UsageFigure> Read(UsageQuery query, ICollection<RlmTokensException> problems)
         {
             TokenSessionSummary? summary = null;
             try { summary = query.Tracker.GetSessionSummary(); }
@@ -241,7 +241,7 @@ namespace RlmTokens.Usage
             DateTimeOffset? when = summary.StartedAt ?? summary.LastUpdated;
             DateTime day = when is { } w ? query.DayOf(w) : query.To;
             if (!query.Covers(day)) { yield break; }
-            yield return new UsageEntry
+            yield return new UsageFigure
             {
                 Key = string.IsNullOrEmpty(summary.SessionId) ? "open-session" : summary.SessionId!,
                 SessionId = string.IsNullOrEmpty(summary.SessionId) ? null : summary.SessionId,

@@ -82,15 +82,17 @@ namespace RlmTokens.Usage
     /// <summary>The usage sources of a workspace, in order of preference when two are equally precise.</summary>
     public static class UsageSources
     {
-        public static IReadOnlyList<IUsageSource> For(TokenTracker tracker)
+        /// <param name="tracker">The workspace.</param>
+        /// <param name="transcripts">Claude Code transcripts to count exactly (null: none; reading them is opt-in, they can be large).</param>
+        public static IReadOnlyList<IUsageSource> For(TokenTracker tracker, TranscriptUsageSource? transcripts = null)
         {
             if (tracker is null) { throw new ArgumentNullException(nameof(tracker)); }
-            var sources = new List<IUsageSource>
-            {
-                // Exact sources (transcripts, manual logs) go first when they are added here.
-                new DailyFilesUsageSource(),
-                new OpenSessionUsageSource(),
-            };
+            var sources = new List<IUsageSource>();
+            // Exact sources first: when precision ties, the earlier source wins.
+            if (transcripts is not null) { sources.Add(transcripts); }
+            sources.Add(new TokenLogUsageSource());
+            sources.Add(new DailyFilesUsageSource());
+            sources.Add(new OpenSessionUsageSource());
             return sources;
         }
     }
@@ -106,8 +108,11 @@ namespace RlmTokens.Usage
 
         public UsagePrecision CostPrecision { get; set; }
 
-        /// <summary>Names of the sources that contributed, in source order.</summary>
-        public IReadOnlyList<string> Sources { get; set; } = Array.Empty<string>();
+        /// <summary>Names of the sources whose token figures were kept, in source order.</summary>
+        public IReadOnlyList<string> TokenSources { get; set; } = Array.Empty<string>();
+
+        /// <summary>Names of the sources whose cost figures were kept, in source order.</summary>
+        public IReadOnlyList<string> CostSources { get; set; } = Array.Empty<string>();
 
         /// <summary>Number of distinct keys (sessions, entries) counted.</summary>
         public int Entries { get; set; }
@@ -125,15 +130,19 @@ namespace RlmTokens.Usage
                 if (!tokens.TryGetValue(e.Key, out UsageFigure? t) || Rank(e.TokensPrecision) > Rank(t.TokensPrecision)) { tokens[e.Key] = e; }
                 if (!cost.TryGetValue(e.Key, out UsageFigure? c) || Rank(e.CostPrecision) > Rank(c.CostPrecision)) { cost[e.Key] = e; }
             }
-            var used = new HashSet<string>(tokens.Values.Select(e => e.Source).Concat(cost.Values.Select(e => e.Source)), StringComparer.Ordinal);
-            IEnumerable<string> names = order is null ? used.OrderBy(n => n, StringComparer.Ordinal) : order.Select(s => s.Name).Where(used.Contains);
+            List<string> Names(IEnumerable<UsageFigure> kept)
+            {
+                var used = new HashSet<string>(kept.Select(e => e.Source), StringComparer.Ordinal);
+                return (order is null ? used.OrderBy(n => n, StringComparer.Ordinal) : order.Select(s => s.Name).Where(used.Contains)).ToList();
+            }
             return new UsageTotal
             {
                 Tokens = tokens.Values.Sum(e => e.Tokens),
                 CostUsd = Math.Round(cost.Values.Sum(e => e.CostUsd), 6),
                 TokensPrecision = Precision(tokens.Values.Select(e => e.TokensPrecision)),
                 CostPrecision = Precision(cost.Values.Select(e => e.CostPrecision)),
-                Sources = names.ToList(),
+                TokenSources = Names(tokens.Values.Where(e => e.Tokens != 0)),
+                CostSources = Names(cost.Values.Where(e => e.CostUsd != 0)),
                 Entries = tokens.Count,
             };
         }

@@ -58,3 +58,33 @@ namespace RlmTokens.Cmdlets.Tests
         }
     }
 }
+
+namespace RlmTokens.Cmdlets.Tests
+{
+    /// <summary>The views of issue 5's output types name real properties (PowerShell shows a typo as a blank column).</summary>
+    public sealed class Issue5FormatViewTests
+    {
+        [Theory]
+        [InlineData(typeof(TokenBudgetStatus))]
+        [InlineData(typeof(TokenOptimizationFinding))]
+        [InlineData(typeof(TokenUsageRecord))]
+        [InlineData(typeof(TokenUsageReport))]
+        public void Views_OfType_ShouldNameRealPropertiesAndHaveAtMostSixColumns(System.Type type)
+        {
+            var doc = System.Xml.Linq.XDocument.Load(System.IO.Path.Combine(Repo.Root, "module", "RlmTokens.format.ps1xml"));
+            var views = doc.Descendants("View").Where(v => v.Descendants("TypeName").Any(t => t.Value == type.FullName)).ToList();
+            Assert.NotEmpty(views);
+            foreach (var view in views)
+            {
+                foreach (var name in view.Descendants("PropertyName").Select(p => p.Value))
+                {
+                    Assert.True(type.GetProperty(name) is not null, type.Name + " has no property " + name);
+                }
+                int columns = view.Descendants("TableColumnHeader").Count();
+                Assert.True(columns <= 6, type.Name + " table has " + columns + " columns");
+            }
+            using var ps = new PowerShellHost();
+            Assert.NotEmpty(ps.RunClean("Get-FormatData -TypeName $args[0]", type.FullName));
+        }
+    }
+}

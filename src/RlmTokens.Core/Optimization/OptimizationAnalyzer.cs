@@ -146,7 +146,7 @@ namespace RlmTokens.Optimization
             }
             foreach (IUsageSource source in UsageSources.For(tracker, transcripts))
             {
-                input.Usage.AddRange(source.Read(query, problems));
+                input.Usage.AddRange(source.Read(query, problems).Select(f => UsageLedger.Canonicalize(f, query)));
             }
             return new Outcome<OptimizationInput>(input, problems);
         }

@@ -63,6 +63,36 @@ namespace RlmTokens.Usage
         public DateTime DayOf(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Tracker.Clock.LocalZone).Date;
 
         public bool Covers(DateTime day) => day.Date >= From && day.Date <= To;
+
+        private IReadOnlyDictionary<string, string>? _aliases;
+
+        /// <summary>
+        /// Claude Code session ids mapped to the RLM session ids they belong to (claude_session_id of
+        /// current-session.json and of the archived SESSION-*.json files), so a transcript's figure and an
+        /// RLM file's figure of the same session are one key. Read once, on first use; unreadable files are skipped.
+        /// </summary>
+        public IReadOnlyDictionary<string, string> SessionAliases => _aliases ??= LoadAliases(Workspace);
+
+        private static IReadOnlyDictionary<string, string> LoadAliases(Workspace workspace)
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!Directory.Exists(workspace.TokenUsageFolder)) { return map; }
+            var files = new List<string> { workspace.CurrentSessionFile };
+            files.AddRange(Directory.EnumerateFiles(workspace.TokenUsageFolder, "SESSION-*.json"));
+            foreach (string file in files)
+            {
+                try
+                {
+                    using System.Text.Json.JsonDocument? doc = JsonDocuments.Load(file);
+                    if (doc is null) { continue; }
+                    string? rlm = doc.RootElement.Get("session_id").Text();
+                    string? claude = doc.RootElement.Get("claude_session_id").Text();
+                    if (!string.IsNullOrEmpty(rlm) && !string.IsNullOrEmpty(claude) && !map.ContainsKey(claude!)) { map[claude!] = rlm!; }
+                }
+                catch (RlmTokensException) { }
+            }
+            return map;
+        }
     }
 
     /// <summary>
@@ -156,10 +186,22 @@ namespace RlmTokens.Usage
                 query.Cancellation.ThrowIfCancellationRequested();
                 foreach (UsageFigure e in source.Read(query, problems))
                 {
+                    Canonicalize(e, query);
                     if (filter is null || filter(e)) { all.Add(e); }
                 }
             }
             return Combine(all, sources);
+        }
+
+        /// <summary>Gives a figure of a Claude Code session id the RLM session id it belongs to (<see cref="UsageQuery.SessionAliases"/>).</summary>
+        public static UsageFigure Canonicalize(UsageFigure figure, UsageQuery query)
+        {
+            if (figure.SessionId is not null && query.SessionAliases.TryGetValue(figure.SessionId, out string? rlm))
+            {
+                figure.SessionId = rlm;
+                figure.Key = rlm;
+            }
+            return figure;
         }
 
         private static int Rank(UsagePrecision p) => p == UsagePrecision.Exact ? 2 : p == UsagePrecision.Mixed ? 1 : 0;

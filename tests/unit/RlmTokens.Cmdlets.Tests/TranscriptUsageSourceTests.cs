@@ -54,6 +54,27 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
+        public void Budget_OpenSessionWithClaudeSessionId_ShouldCountItsTranscriptOnceInSessionAndDay()
+        {
+            using TempWorkspace ws = Workspace();
+            ws.Write("RLM/config/project-config.json", "{ \"tokenTracking\": { \"enabled\": true, \"budgetSession\": 50000, \"budgetDaily\": 1000000 } }");
+            ws.Write("RLM/progress/token-usage/current-session.json", "{ \"session_id\": \"SESSION-2026-11-20-095500\", \"started_at\": \"2026-11-20T09:55:00Z\","
+                + " \"claude_session_id\": \"3b7f5a52-8f0e-4c59-9a0b-6f1c2d3e4f50\" }");
+            ws.Write("RLM/progress/token-usage/token-estimates.json", "{ \"session_id\": \"SESSION-2026-11-20-095500\", \"started_at\": \"2026-11-20T09:55:00Z\","
+                + " \"tokens\": { \"input_estimated\": 40000, \"output_estimated\": 20000, \"total_estimated\": 60000 }, \"estimated_cost_usd\": 0.42 }");
+            // The capture of the same Claude session is in the daily file under its Claude id.
+            using var ps = new PowerShellHost(ws.Root);
+
+            var statuses = ps.RunAs<TokenBudgetStatus>("Test-TokenBudget -Date 2026-11-20 -TranscriptRoot transcripts");
+
+            Assert.Empty(ps.Errors);
+            TokenBudgetStatus session = statuses.Single(s => s.Period == BudgetPeriod.Session);
+            Assert.Equal(("SESSION-2026-11-20-095500", 12800.0, UsagePrecision.Exact, "Transcripts"), (session.SessionId, session.Used, session.Precision, session.Source));
+            TokenBudgetStatus day = statuses.Single(s => s.Period == BudgetPeriod.Daily);
+            Assert.Equal(12800.0, day.Used); // not 12,800 + 60,000 + 100,000: one session, three figures
+        }
+
+        [Fact]
         public void Budget_MissingTranscriptRoot_ShouldBeATerminatingFileNotFound()
         {
             using TempWorkspace ws = Workspace();

@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'Add-TokenEstimate'
         'Get-TokenUsage'
+        'Install-TokenHook'
+        'Uninstall-TokenHook'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -23,6 +23,7 @@ namespace RlmTokens.Cmdlets
             {
                 case CorruptDataFileException _:
                 case InvalidHookInputException _:
+                case InvalidHookSettingsException _:
                     return ErrorCategory.InvalidData;
                 case WorkspaceNotFoundException _:
                 case DataFileNotFoundException _:

@@ -101,6 +101,10 @@ namespace RlmTokens.HookSettings
                 HookFilePlan target = foundIn.TryGetValue(script, out HookFilePlan? where) ? where : primary;
                 Add(target, eventName, matcher, cmdlet, script);
             }
+            foreach (HookFilePlan created in files.Where(p => !p.Exists && p.Changes.Count > 0))
+            {
+                created.State.Insert(0, new JsonObject { ["action"] = "create" });
+            }
             return files.Where(p => p.Changes.Count > 0).ToList();
         }
 
@@ -150,7 +154,8 @@ namespace RlmTokens.HookSettings
                     }
                     File.WriteAllBytes(backup, plan.OriginalBytes!);
                 }
-                WriteAtomically(plan.Path, plan.Render());
+                if (plan.Delete) { File.Delete(plan.Path); }
+                else { WriteAtomically(plan.Path, plan.Render()); }
                 UpdateState(plan);
             }
             catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(plan.Path, e); }
@@ -295,13 +300,16 @@ namespace RlmTokens.HookSettings
 
         private static void Undo(HookFilePlan plan, JsonObject entry)
         {
-            string? eventName = Str(entry["event"]);
+            string? eventName = Str(entry["event"]) ?? string.Empty;
             string? matcher = Str(entry["matcher"]);
             string? command = Str(entry["command"]);
-            if (eventName is null) { return; }
             JsonObject hooks = plan.Root["hooks"] as JsonObject ?? (JsonObject)(plan.Root["hooks"] = new JsonObject());
             switch (Str(entry["action"]))
             {
+                case "create":
+                    // Install wrote this file: it goes when nothing but what Install added was in it.
+                    plan.Delete = plan.Root.Count == 0 || (plan.Root.Count == 1 && plan.Root["hooks"] is JsonObject { Count: 0 });
+                    return;
                 case "replace":
                     foreach (JsonObject hook in HooksOf(hooks, eventName, matcher))
                     {
@@ -506,6 +514,9 @@ namespace RlmTokens.HookSettings
 
         internal bool ConsumesState { get; set; }
 
+        /// <summary>Uninstall removes the file: Install created it and nothing else was added since.</summary>
+        public bool Delete { get; internal set; }
+
         private bool Bom { get; }
 
         private bool Crlf { get; }
@@ -535,6 +546,7 @@ namespace RlmTokens.HookSettings
                         break;
                 }
             }
+            if (Delete) { sb.AppendLine("  delete the file (Install-TokenHook created it)"); }
             return sb.ToString().TrimEnd();
         }
 

@@ -211,6 +211,20 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
+        public void Uninstall_OfAFileInstallCreated_ShouldDeleteIt()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+            ps.RunClean("Install-TokenHook");
+            Assert.True(ws.Exists(".claude/settings.json"));
+
+            ps.RunClean("Uninstall-TokenHook");
+
+            Assert.False(ws.Exists(".claude/settings.json"));
+            Assert.False(ws.Exists(".claude/rlmtokens-hooks.json"));
+        }
+
+        [Fact]
         public void Install_OnUnparsableSettings_ShouldFailWithCorruptDataFileAndTouchNothing()
         {
             using var ws = new TempWorkspace();

@@ -12,8 +12,14 @@
     FormatsToProcess     = @('RlmTokens.format.ps1xml')
     CmdletsToExport      = @(
         'Add-TokenEstimate'
+        'Add-TokenUsage'
+        'Get-TokenPrice'
         'Get-TokenUsage'
+        'Import-SessionCost'
         'Install-TokenHook'
+        'Register-CompactEvent'
+        'Start-TokenSession'
+        'Stop-TokenSession'
         'Uninstall-TokenHook'
     )
     FunctionsToExport    = @()

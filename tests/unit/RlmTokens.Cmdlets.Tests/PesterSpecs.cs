@@ -10,8 +10,12 @@ namespace RlmTokens.Cmdlets.Tests
     /// module DLLs are not locked by this one), so `dotnet test` runs the Pester specs too. Pester
     /// comes from the env var RLMTOKENS_PESTER that rlm-pwsh sets (the path of Pester.psd1).
     /// </summary>
+    [Collection(PesterSpecs.Collection)]
     public sealed class PesterSpecs
     {
+        /// <summary>Runs on its own, after the parallel tests: a whole Pester run beside the multi-process lock tests only slows both.</summary>
+        public const string Collection = "Pester (runs alone)";
+
         private readonly ITestOutputHelper _output;
 
         public PesterSpecs(ITestOutputHelper output) => _output = output;
@@ -44,5 +48,10 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.True(failed == 0 && containers == 0, failed + " Pester test(s) and " + containers + " file(s) failed:" + Environment.NewLine + r.Stdout);
             Assert.True(passed > 0, "Pester ran no test:" + Environment.NewLine + r.Stdout);
         }
+    }
+
+    [CollectionDefinition(PesterSpecs.Collection, DisableParallelization = true)]
+    public sealed class PesterCollection
+    {
     }
 }

@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'Add-TokenEstimate'
         'Add-TokenUsage'
+        'Export-TokenUsage'
+        'Get-TokenOptimization'
         'Get-TokenPrice'
         'Get-TokenUsage'
         'Import-SessionCost'
@@ -20,6 +22,7 @@
         'Register-CompactEvent'
         'Start-TokenSession'
         'Stop-TokenSession'
+        'Test-TokenBudget'
         'Uninstall-TokenHook'
     )
     FunctionsToExport    = @()

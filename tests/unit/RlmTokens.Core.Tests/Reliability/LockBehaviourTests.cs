@@ -26,7 +26,7 @@ namespace RlmTokens.Core.Tests.Reliability
         [Fact]
         public void DefaultLockTimeout_ShouldBeTenSeconds()
         {
-            Assert.Equal(TimeSpan.FromSeconds(10), TokenTracker.DefaultLockTimeout);
+            Assert.Equal(TimeSpan.FromSeconds(30), TokenTracker.DefaultLockTimeout);
             Assert.Equal("RLMTOKENS_LOCK_TIMEOUT_MS", LockSettings.TimeoutVariable);
         }
 

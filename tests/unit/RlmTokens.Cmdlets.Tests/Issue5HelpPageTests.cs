@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 
 namespace RlmTokens.Cmdlets.Tests
 {
-    /// <summary>The help pages of Test-TokenBudget, Export-TokenUsage, Get-TokenOptimization and the -Source fragment of Get-TokenUsage: every parameter documented, every example runs against samples/.</summary>
+    /// <summary>The help pages of Test-TokenBudget, Export-TokenUsage, Get-TokenOptimization and the -Source part of Get-TokenUsage (merged into its page): every parameter documented, every example runs against samples/.</summary>
     public sealed class Issue5HelpPageTests
     {
         public static IEnumerable<object[]> Pages() => new[]
@@ -14,7 +14,7 @@ namespace RlmTokens.Cmdlets.Tests
             new object[] { "docs/help/Test-TokenBudget.md", "Test-TokenBudget", null! },
             new object[] { "docs/help/Export-TokenUsage.md", "Export-TokenUsage", null! },
             new object[] { "docs/help/Get-TokenOptimization.md", "Get-TokenOptimization", null! },
-            new object[] { "docs/fragments/Get-TokenUsage.Source.md", "Get-TokenUsage", "Source" },
+            new object[] { "docs/help/Get-TokenUsage.md", "Get-TokenUsage", "Source" },
         };
 
         private static readonly string[] s_common =

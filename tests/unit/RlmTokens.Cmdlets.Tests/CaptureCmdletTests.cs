@@ -50,7 +50,7 @@ namespace RlmTokens.Cmdlets.Tests
         {
             using var ws = Capture.Samples();
             using var ps = new PowerShellHost(ws.Root);
-            const string script = "Get-Content -LiteralPath cost/per-model.txt | Import-SessionCost -SessionId SESSION-2026-11-22-124012 -CapturedAt '2026-11-22T18:00:00Z' -PassThru";
+            const string script = "Get-Content -LiteralPath cost/per-model.txt | Import-SessionCost -SessionId SESSION-2026-11-22-124012 -CapturedAt '2026-11-22T12:00:00Z' -PassThru";
 
             SessionCostRecord first = ps.RunAs<SessionCostRecord>(script).Single();
             Assert.Empty(ps.Errors);
@@ -268,7 +268,9 @@ namespace RlmTokens.Cmdlets.Tests
 
             TokenSessionRecord started = ps.RunAs<TokenSessionRecord>("Start-TokenSession -StartedAt '2026-11-23T09:00:00Z' -PassThru").Single();
             Assert.Empty(ps.Errors);
-            Assert.Equal("SESSION-2026-11-23-090000", started.SessionId);
+            // Session ids are stamped in the machine's zone, as RLM's scripts do.
+            string expected = "SESSION-" + TimeZoneInfo.ConvertTime(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero), TimeZoneInfo.Local).ToString("yyyy-MM-dd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(expected, started.SessionId);
             Assert.True(started.IsOpen);
             ps.RunClean("Add-TokenEstimate -Operation Tool -ToolName Bash");
             TokenSessionRecord stopped = ps.RunAs<TokenSessionRecord>("Stop-TokenSession -Reason done -EndedAt '2026-11-23T10:30:00Z' -PassThru").Single();
@@ -278,7 +280,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(50, stopped.TotalTokens);
             Assert.False(ws.Exists("RLM/progress/token-usage/current-session.json"));
             Assert.False(ws.Exists("RLM/progress/token-usage/token-estimates.json"));
-            using JsonDocument archive = Capture.Doc(ws, "RLM/progress/token-usage/SESSION-2026-11-23-090000.json");
+            using JsonDocument archive = Capture.Doc(ws, "RLM/progress/token-usage/" + expected + ".json");
             Assert.Equal("2026-11-23T10:30:00.0000000Z", archive.RootElement.GetProperty("ended_at").GetString());
             using JsonDocument daily = Capture.Doc(ws, "RLM/progress/token-usage/daily-2026-11-23.json");
             Assert.Equal(50, daily.RootElement.GetProperty("totals").GetProperty("estimated_tokens").GetInt64());

@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Add-TokenEstimate'
         'Add-TokenUsage'
+        'Get-TokenPrice'
         'Get-TokenUsage'
         'Import-SessionCost'
         'Register-CompactEvent'

@@ -18,17 +18,19 @@ namespace RlmTokens.Cmdlets
         [Parameter(Mandatory = true, ParameterSetName = LogSet)]
         public SwitchParameter Log { get; set; }
 
-        /// <summary>Sum the log's records per Branch, Agent, Task, Model, Tool or Day.</summary>
-        [Parameter(ParameterSetName = LogSet)]
-        public LogGrouping? GroupBy { get; set; }
-
         private void WriteLog()
         {
             var log = new TokenUsageLog(Tracker);
             Outcome<IReadOnlyList<TokenUsageLogRecord>> records = log.Read();
             WriteProblems(records);
-            if (GroupBy is LogGrouping by)
+            if (GroupBy is UsageGrouping grouping)
             {
+                if (!TryLogGrouping(grouping, out LogGrouping by))
+                {
+                    WriteError(ErrorRecords.Create("GroupingNotSupported", ErrorCategory.InvalidArgument, grouping,
+                        string.Format(System.Globalization.CultureInfo.CurrentCulture, Resources.Strings.LogGroupingNotSupported, grouping)));
+                    return;
+                }
                 foreach (TokenUsageLogGroup group in TokenUsageLog.Group(records.Value, by, Tracker.Workspace.Root))
                 {
                     WriteObject(group);
@@ -38,6 +40,21 @@ namespace RlmTokens.Cmdlets
             foreach (TokenUsageLogRecord record in records.Value)
             {
                 WriteObject(record);
+            }
+        }
+
+        // The token log groups by what its records carry: Branch, Agent, Task, Model, Tool, Day.
+        private static bool TryLogGrouping(UsageGrouping grouping, out LogGrouping by)
+        {
+            switch (grouping)
+            {
+                case UsageGrouping.Branch: by = LogGrouping.Branch; return true;
+                case UsageGrouping.Agent: by = LogGrouping.Agent; return true;
+                case UsageGrouping.Task: by = LogGrouping.Task; return true;
+                case UsageGrouping.Model: by = LogGrouping.Model; return true;
+                case UsageGrouping.Tool: by = LogGrouping.Tool; return true;
+                case UsageGrouping.Day: by = LogGrouping.Day; return true;
+                default: by = default; return false;
             }
         }
     }

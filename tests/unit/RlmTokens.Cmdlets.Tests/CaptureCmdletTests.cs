@@ -181,6 +181,21 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
+        public void MissingTranscript_ShouldFailWithFileNotFoundAndTouchNothing()
+        {
+            using var ws = new TempWorkspace();
+            var before = ws.Snapshot();
+            using var ps = new PowerShellHost(ws.Root);
+
+            ps.Run("Import-SessionCost -TranscriptPath missing.jsonl -SessionId S-1");
+
+            ErrorRecord e = ps.SingleError("FileNotFound,RlmTokens.Cmdlets.ImportSessionCostCommand");
+            Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
+            Assert.Equal(ws.PathOf("missing.jsonl"), e.TargetObject);
+            Assert.Equal(before, ws.Snapshot());
+        }
+
+        [Fact]
         public void HookForm_WithoutTranscript_ShouldReportInvalidHookInput()
         {
             using var ws = new TempWorkspace();

@@ -13,12 +13,15 @@
     CmdletsToExport      = @(
         'Add-TokenEstimate'
         'Add-TokenUsage'
+        'Export-TokenUsage'
+        'Get-TokenOptimization'
         'Get-TokenPrice'
         'Get-TokenUsage'
         'Import-SessionCost'
         'Register-CompactEvent'
         'Start-TokenSession'
         'Stop-TokenSession'
+        'Test-TokenBudget'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

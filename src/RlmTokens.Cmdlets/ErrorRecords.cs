@@ -43,6 +43,10 @@ namespace RlmTokens.Cmdlets
                     return ErrorCategory.ReadError;
                 case InvalidArgumentException _:
                     return ErrorCategory.InvalidArgument;
+                case Export.ExportFileExistsException _:
+                    return ErrorCategory.ResourceExists;
+                case Export.ExportAppendMismatchException _:
+                    return ErrorCategory.InvalidData;
                 default:
                     return ErrorCategory.NotSpecified;
             }

@@ -65,6 +65,7 @@ namespace RlmTokens.Cmdlets
                         }
                         break;
                     case TranscriptSet: ProcessTranscript(); break;
+                    case SourceSet: ProcessSource(); break;
                     case HistorySet:
                         DateTime until = (Until ?? Tracker.Today).Date;
                         DateTime since = (Since ?? until.AddDays(1 - Days)).Date;

@@ -36,7 +36,6 @@ Describe 'Add-TokenUsage' {
 
         ($groups | Where-Object Name -EQ 'feature/login').TotalTokens | Should -Be 500
         ($groups | Where-Object Name -EQ 'main').TotalTokens | Should -Be 54161
-        ($groups | Where-Object Name -EQ 'feature/orders').TotalTokens | Should -Be 54161
     }
 
     It 'records a detached HEAD' {

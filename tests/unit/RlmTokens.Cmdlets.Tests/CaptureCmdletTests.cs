@@ -401,6 +401,40 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
+        public void HookForm_JsonDocumentsOnThePipeline_ShouldLogEach()
+        {
+            using var ws = new TempWorkspace();
+            string cwd = Capture.Json(ws.Root);
+            string documents = "{\n  \"input_tokens\": 1200,\n  \"output_tokens\": 300,\n  \"model\": \"gpt-5\",\n  \"tool\": \"Codex CLI\",\n  \"branch\": \"feature/x\",\n  \"cwd\": " + cwd + "\n}\n"
+                + "{\"usage\": {\"input_tokens\": 10, \"cache_read_input_tokens\": 90, \"output_tokens\": 5}, \"agent\": \"claude\", \"branch\": \"feature/x\", \"cwd\": " + cwd + "}";
+
+            // The workspace comes from each document's cwd, not from the current location.
+            using var ps = new PowerShellHost(Path.GetTempPath());
+
+            TokenUsageLogRecord[] added = ps.RunAs<TokenUsageLogRecord>("$args[0] -split \"`n\" | Add-TokenUsage -Timestamp '2026-11-23T09:00:00Z' -PassThru", documents).ToArray();
+
+            Assert.Empty(ps.Errors);
+            Assert.Equal(new long[] { 1500, 105 }, added.Select(r => r.TotalTokens).ToArray());
+            Assert.Equal("Codex CLI", added[0].Tool);
+            Assert.Equal(100, added[1].InputTokens);
+            TokenUsageLogGroup group = ps.RunAs<TokenUsageLogGroup>("Get-TokenUsage -Path $args[0] -Log -GroupBy Branch", ws.Root).Single();
+            Assert.Equal(("feature/x", 1605L), (group.Name, group.TotalTokens));
+        }
+
+        [Fact]
+        public void HookForm_DocumentNotJson_ShouldReportInvalidHookInput()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+
+            ps.Run("'{\"input_tokens\": 12' | Add-TokenUsage");
+
+            ErrorRecord e = ps.SingleError("InvalidHookInput,RlmTokens.Cmdlets.AddTokenUsageCommand");
+            Assert.Equal(ErrorCategory.InvalidData, e.CategoryInfo.Category);
+            Assert.False(ws.Exists("RLM/progress/token-usage.log"));
+        }
+
+        [Fact]
         public void NegativeCount_ShouldFailAndWriteNothing()
         {
             using var ws = new TempWorkspace();

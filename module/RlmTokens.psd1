@@ -18,10 +18,12 @@
         'Get-TokenPrice'
         'Get-TokenUsage'
         'Import-SessionCost'
+        'Install-TokenHook'
         'Register-CompactEvent'
         'Start-TokenSession'
         'Stop-TokenSession'
         'Test-TokenBudget'
+        'Uninstall-TokenHook'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -23,6 +23,7 @@ namespace RlmTokens.Cmdlets
             {
                 case CorruptDataFileException _:
                 case InvalidHookInputException _:
+                case InvalidHookSettingsException _:
                 case InvalidCostOutputException _:
                 case InvalidTranscriptException _:
                     return ErrorCategory.InvalidData;

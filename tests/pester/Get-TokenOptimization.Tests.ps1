@@ -11,8 +11,9 @@ Describe 'Get-TokenOptimization' {
 
     It 'rates <Agent> as <Rating>' -ForEach @(
         @{ Agent = 'architect'; Rating = 'Fair'; Figure = 28500 }
-        @{ Agent = 'coder'; Rating = 'Good'; Figure = 16500 }
-        @{ Agent = 'reviewer'; Rating = 'Excellent'; Figure = 2740 }
+        @{ Agent = 'coder'; Rating = 'Good'; Figure = 18433.3 }
+        @{ Agent = 'copilot'; Rating = 'Poor'; Figure = 54161 }
+        @{ Agent = 'reviewer'; Rating = 'Excellent'; Figure = 6670 }
         @{ Agent = 'tester'; Rating = 'Poor'; Figure = 40100 }
     ) {
         $f = $findings | Where-Object { $_.Rule -eq 'AgentTokensPerTask' -and $_.Subject -eq $Agent }
@@ -22,7 +23,7 @@ Describe 'Get-TokenOptimization' {
 
     It 'reports tasks above the target with figure and threshold' {
         $tasks = $findings | Where-Object Rule -EQ 'TaskAboveTarget'
-        $tasks.Subject | Should -Be @('TASK-101', 'TASK-103')
+        $tasks.Subject | Should -Be @('TASK-014', 'TASK-101', 'TASK-103', 'TASK-012')
         $tasks | ForEach-Object { $_.Threshold | Should -Be 20000 }
     }
 

@@ -11,7 +11,7 @@ Describe 'Get-TokenUsage -Source' {
     It '<Kind> yields <Count> rows' -ForEach @(
         @{ Kind = 'ClaudeFlow'; Count = 5; Tokens = 156234 }
         @{ Kind = 'MemoryBanker'; Count = 8; Tokens = 33770 }
-        @{ Kind = 'RlmLog'; Count = 6; Tokens = 104340 }
+        @{ Kind = 'RlmLog'; Count = 9; Tokens = 191401 }
         @{ Kind = 'RlmMetrics'; Count = 13; Tokens = 104340 }
         @{ Kind = 'BranchLog'; Count = 3; Tokens = 206161 }
     ) {

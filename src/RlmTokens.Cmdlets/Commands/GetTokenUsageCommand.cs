@@ -64,8 +64,8 @@ namespace RlmTokens.Cmdlets
                             WriteObject(record);
                         }
                         break;
-                    case TranscriptSet: ProcessTranscript(); break;
                     case SourceSet: ProcessSource(); break;
+                    case TranscriptSet: ProcessTranscript(); break;
                     case HistorySet:
                         DateTime until = (Until ?? Tracker.Today).Date;
                         DateTime since = (Since ?? until.AddDays(1 - Days)).Date;

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using RlmTokens.Capture;
 using RlmTokens.Errors;
 using RlmTokens.Json;
 using RlmTokens.Storage;
@@ -335,59 +336,48 @@ namespace RlmTokens.Import
             return name.StartsWith("tokens_", StringComparison.OrdinalIgnoreCase) && name.Length > 7 ? name.Substring(7) : null;
         }
 
-        // token-tracker.sh: pretty-printed objects one after another {timestamp, date, task, agent, model,
-        // tokens {input, output, total}, cost, duration}.
+        // token-tracker.sh (and Add-TokenUsage): pretty-printed objects one after another {timestamp, date,
+        // task, agent, model, tokens {input, output, total}, cost, duration, branch, tool, note, exact}. Parsed
+        // by the token log's own reader (Capture.TokenUsageLog), so both cmdlets read the stream alike.
         private static void ReadLog(string file, List<TokenUsageRecord> rows, List<RlmTokensException> problems)
         {
-            string text;
+            byte[] bytes;
             try
             {
                 using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-                text = reader.ReadToEnd();
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                bytes = copy.ToArray();
             }
             catch (FileNotFoundException) { return; }
             catch (DirectoryNotFoundException) { return; }
             catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(file, e); }
             catch (IOException e) { throw new DataFileReadException(file, e); }
 
-            foreach ((string json, int line) in JsonStream.Split(text))
+            foreach (TokenLogEntry e in TokenUsageLog.Parse(bytes, file, problems))
             {
-                JsonDocument? doc;
-                try { doc = JsonDocument.Parse(json, JsonDocuments.Options); }
-                catch (JsonException e)
+                rows.Add(new TokenUsageRecord
                 {
-                    problems.Add(new CorruptDataFileException(file, null,
-                        string.Format(CultureInfo.CurrentCulture, Resources.Messages.LogObjectInvalid, line, e.Message), e));
-                    continue;
-                }
-                using (doc)
-                {
-                    JsonElement o = doc.RootElement;
-                    if (o.ValueKind != JsonValueKind.Object) { continue; }
-                    JsonElement t = o.Get("tokens");
-                    long input = t.ValueKind == JsonValueKind.Object ? t.Get("input").Int64() : FirstInt(o, "input", "input_tokens");
-                    long output = t.ValueKind == JsonValueKind.Object ? t.Get("output").Int64() : FirstInt(o, "output", "output_tokens");
-                    long total = t.ValueKind == JsonValueKind.Object ? t.Get("total").Int64() : t.Int64();
-                    rows.Add(new TokenUsageRecord
-                    {
-                        Scope = UsageScope.Entry,
-                        Timestamp = RlmTime.Parse(FirstText(o, "timestamp")) ?? RlmTime.Parse(FirstText(o, "date")),
-                        Task = FirstText(o, "task"),
-                        Agent = FirstText(o, "agent"),
-                        Model = FirstText(o, "model"),
-                        SessionId = FirstText(o, "session_id", "sessionId"),
-                        Note = FirstText(o, "note", "notes"),
-                        InputTokens = input,
-                        OutputTokens = output,
-                        TotalTokens = Total(total, input, output),
-                        CostUsd = FirstNumber(o, "cost", "cost_usd"),
-                        DurationSeconds = Seconds(o.Get("duration")),
-                        Precision = UsagePrecision.Exact,
-                    });
-                }
+                    Scope = UsageScope.Entry,
+                    Timestamp = RlmTime.Parse(e.Timestamp) ?? RlmTime.Parse(e.Date),
+                    Task = Blank(e.Task),
+                    Agent = Blank(e.Agent),
+                    Model = Blank(e.Model),
+                    SessionId = Blank(e.SessionId),
+                    Branch = Blank(e.Branch),
+                    Note = Blank(e.Note),
+                    InputTokens = e.Tokens.Input,
+                    OutputTokens = e.Tokens.Output,
+                    TotalTokens = Total(e.Tokens.Total, e.Tokens.Input, e.Tokens.Output),
+                    CostUsd = e.Cost,
+                    DurationSeconds = e.Duration,
+                    // As Get-TokenUsage -Log: records marked exact (Add-TokenUsage) are Exact, token-tracker.sh's are not.
+                    Precision = e.Exact == true ? UsagePrecision.Exact : UsagePrecision.Estimated,
+                });
             }
         }
+
+        private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
         private static void Summarize(TokenUsageReport report, List<TokenUsageRecord> rows)
         {
@@ -470,50 +460,6 @@ namespace RlmTokens.Import
             if (double.TryParse(number.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) { return d * factor; }
             if (TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out TimeSpan ts)) { return ts.TotalSeconds; }
             return 0;
-        }
-    }
-
-    /// <summary>Cuts a stream of JSON values written one after another (pretty-printed, no separators) into single documents.</summary>
-    public static class JsonStream
-    {
-        /// <summary>Each complete top-level object or array with the line it starts on. Text between values is skipped; an unterminated last value (a writer mid-append) is left out.</summary>
-        public static IEnumerable<(string Json, int Line)> Split(string text)
-        {
-            int i = 0, line = 1;
-            if (text.Length > 0 && text[0] == '\uFEFF') { i = 1; }
-            while (i < text.Length)
-            {
-                char c = text[i];
-                if (c != '{' && c != '[')
-                {
-                    if (c == '\n') { line++; }
-                    i++;
-                    continue;
-                }
-                int start = i, startLine = line, depth = 0;
-                bool inString = false, escaped = false, done = false;
-                for (; i < text.Length; i++)
-                {
-                    char ch = text[i];
-                    if (ch == '\n') { line++; }
-                    if (inString)
-                    {
-                        if (escaped) { escaped = false; }
-                        else if (ch == '\\') { escaped = true; }
-                        else if (ch == '"') { inString = false; }
-                        continue;
-                    }
-                    if (ch == '"') { inString = true; }
-                    else if (ch == '{' || ch == '[') { depth++; }
-                    else if (ch == '}' || ch == ']')
-                    {
-                        depth--;
-                        if (depth == 0) { i++; done = true; break; }
-                    }
-                }
-                if (!done) { yield break; }
-                yield return (text.Substring(start, i - start), startLine);
-            }
         }
     }
 }

@@ -21,14 +21,14 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.Empty(ps.Errors);
             var agents = findings.Where(f => f.Rule == OptimizationRule.AgentTokensPerTask).ToList();
-            Assert.Equal(new[] { "architect:28500:Fair:35000", "coder:16500:Good:20000", "reviewer:2740:Excellent:10000", "tester:40100:Poor:35000" },
+            Assert.Equal(new[] { "architect:28500:Fair:35000", "coder:18433.3:Good:20000", "copilot:54161:Poor:35000", "reviewer:6670:Excellent:10000", "tester:40100:Poor:35000" },
                 agents.Select(f => f.Subject + ":" + f.Figure + ":" + f.Rating + ":" + f.Threshold));
             Assert.Equal(FindingSeverity.Medium, agents.Single(a => a.Subject == "tester").Severity);
             Assert.All(agents, a => Assert.Equal("RlmLog", a.Evidence));
             var tasks = findings.Where(f => f.Rule == OptimizationRule.TaskAboveTarget).ToList();
-            Assert.Equal(new[] { "TASK-101:47800", "TASK-103:40100" }, tasks.Select(f => f.Subject + ":" + f.Figure));
+            Assert.Equal(new[] { "TASK-014:54161", "TASK-101:47800", "TASK-103:40100", "TASK-012:22300" }, tasks.Select(f => f.Subject + ":" + f.Figure));
             Assert.All(tasks, t => Assert.Equal(20000, t.Threshold));
-            Assert.Contains("architect, coder", tasks[0].Message);
+            Assert.Contains("architect, coder", tasks[1].Message);
             TokenOptimizationFinding opus = findings.Single(f => f.Rule == OptimizationRule.ExpensiveModelForSmallTurns);
             Assert.Equal(("claude-opus-4", 1370.0, 2000.0), (opus.Subject, opus.Figure, opus.Threshold));
             Assert.DoesNotContain(findings, f => f.Rule == OptimizationRule.FrequentCompactions); // one compaction only
@@ -42,8 +42,9 @@ namespace RlmTokens.Cmdlets.Tests
 
             var findings = ps.RunAs<TokenOptimizationFinding>("Get-TokenOptimization -Rule AgentTokensPerTask, TaskAboveTarget -MinimumSeverity Medium -TaskTarget 45000");
 
-            Assert.Equal(new[] { "AgentTokensPerTask:tester", "TaskAboveTarget:TASK-101" }, findings.Select(f => f.Rule + ":" + f.Subject));
-            Assert.Equal(45000, findings[1].Threshold);
+            Assert.Equal(new[] { "AgentTokensPerTask:copilot", "AgentTokensPerTask:tester", "TaskAboveTarget:TASK-014", "TaskAboveTarget:TASK-101" },
+                findings.Select(f => f.Rule + ":" + f.Subject));
+            Assert.Equal(45000, findings[3].Threshold);
         }
 
         [Fact]

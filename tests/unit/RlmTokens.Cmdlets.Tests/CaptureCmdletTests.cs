@@ -339,12 +339,14 @@ namespace RlmTokens.Cmdlets.Tests
         public void Stop_WithoutOpenSession_ShouldFailWithNoOpenSession()
         {
             using var ws = new TempWorkspace();
+            var before = ws.Snapshot();
             using var ps = new PowerShellHost(ws.Root);
 
             ps.Run("Stop-TokenSession");
 
             ErrorRecord e = ps.SingleError("NoOpenSession,RlmTokens.Cmdlets.StopTokenSessionCommand");
             Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
+            Assert.Equal(before, ws.Snapshot());
         }
 
         [Fact]

@@ -380,3 +380,33 @@ namespace RlmTokens.Core.Tests
         }
     }
 }
+
+namespace RlmTokens.Core.Tests
+{
+    public sealed class SessionStopEdgeTests
+    {
+        private static readonly DateTimeOffset At = new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+
+        [Fact]
+        public void Stop_WithoutOpenSession_ShouldNotCreateTheLockFile()
+        {
+            using var ws = new ScratchWorkspace();
+            Assert.Throws<NoOpenSessionException>(() => new SessionLifecycle(ws.Tracker(At)).Stop(new SessionStopRequest(), default));
+            Assert.Empty(Directory.GetFiles(ws.TokenUsage));
+        }
+
+        [Fact]
+        public void Stop_WithCorruptCurrentSession_ShouldSetItAsideAndReportIt()
+        {
+            using var ws = new ScratchWorkspace();
+            ws.Write("RLM/progress/token-usage/current-session.json", "{ not json");
+
+            Outcome<TokenSessionRecord> r = new SessionLifecycle(ws.Tracker(At)).Stop(new SessionStopRequest(), default);
+
+            RlmTokensException problem = Assert.Single(r.Problems);
+            Assert.Equal("CorruptDataFile", problem.ErrorId);
+            Assert.Null(r.Value.SessionId);
+            Assert.Single(Directory.GetFiles(ws.TokenUsage, "current-session.json.corrupt-*"));
+        }
+    }
+}

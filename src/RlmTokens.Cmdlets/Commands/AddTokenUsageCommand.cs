@@ -22,6 +22,8 @@ namespace RlmTokens.Cmdlets
         private const string TotalSet = "Total";
         private const string TextSet = "Text";
 
+        private readonly RlmTokens.Hooks.HookDocumentBuffer _hookBuffer = new RlmTokens.Hooks.HookDocumentBuffer();
+
         /// <summary>Input (prompt) tokens.</summary>
         [Parameter(Mandatory = true, ParameterSetName = SplitSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Input")]
@@ -37,7 +39,7 @@ namespace RlmTokens.Cmdlets
         [Alias("TotalTokens")]
         public long Tokens { get; set; }
 
-        /// <summary>A pasted usage line such as "Token usage: 54161/200000"; the first count is logged.</summary>
+        /// <summary>A pasted usage line such as "Token usage: 54161/200000", or a JSON document from a hook or script (hook form).</summary>
         [Parameter(Mandatory = true, ParameterSetName = TextSet, ValueFromPipeline = true)]
         [ValidateNotNullOrEmpty]
         public string? UsageText { get; set; }
@@ -93,19 +95,15 @@ namespace RlmTokens.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var request = new UsageEntryRequest
+            if (ParameterSetName == TextSet && (_hookBuffer.HasPartial || UsageText!.TrimStart('\uFEFF', ' ', '\t').StartsWith("{", StringComparison.Ordinal)))
             {
-                Model = Model,
-                Agent = Agent,
-                Task = Task,
-                Tool = Tool,
-                Note = Note,
-                SessionId = SessionId,
-                Branch = Branch,
-                CostUsd = CostUsd,
-                DurationSeconds = DurationSeconds,
-                Timestamp = Timestamp,
-            };
+                foreach (string document in _hookBuffer.Append(UsageText))
+                {
+                    AddFromJson(document);
+                }
+                return;
+            }
+            UsageEntryRequest request = Overlay(new UsageEntryRequest());
             switch (ParameterSetName)
             {
                 case SplitSet:
@@ -127,7 +125,56 @@ namespace RlmTokens.Cmdlets
                     request.Note ??= UsageText!.Trim();
                     break;
             }
-            var log = new TokenUsageLog(Tracker);
+            Add(Tracker, request);
+        }
+
+        protected override void EndProcessing()
+        {
+            string? rest = _hookBuffer.Flush();
+            if (rest is not null)
+            {
+                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(rest), Strings.HookInputIncomplete)));
+            }
+            base.EndProcessing();
+        }
+
+        // Hook form: a JSON document from a hook or script (token fields, model, agent, ..., cwd).
+        private void AddFromJson(string document)
+        {
+            UsageEntryRequest request;
+            string? cwd;
+            try
+            {
+                request = TokenUsageLog.RequestFromJson(document, out cwd);
+            }
+            catch (InvalidHookInputException e)
+            {
+                WriteError(ErrorRecords.From(e));
+                return;
+            }
+            Add(UseWorkspace(ResolveWorkspace(cwd)), Overlay(request));
+        }
+
+        // Parameters given on the command line win over what a document says.
+        private UsageEntryRequest Overlay(UsageEntryRequest request)
+        {
+            var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(Model))) { request.Model = Model; }
+            if (bound.ContainsKey(nameof(Agent))) { request.Agent = Agent; }
+            if (bound.ContainsKey(nameof(Task))) { request.Task = Task; }
+            if (bound.ContainsKey(nameof(Tool))) { request.Tool = Tool; }
+            if (bound.ContainsKey(nameof(Note))) { request.Note = Note; }
+            if (bound.ContainsKey(nameof(SessionId))) { request.SessionId = SessionId; }
+            if (bound.ContainsKey(nameof(Branch))) { request.Branch = Branch; }
+            if (bound.ContainsKey(nameof(CostUsd))) { request.CostUsd = CostUsd; }
+            if (bound.ContainsKey(nameof(DurationSeconds))) { request.DurationSeconds = DurationSeconds; }
+            if (bound.ContainsKey(nameof(Timestamp))) { request.Timestamp = Timestamp; }
+            return request;
+        }
+
+        private void Add(TokenTracker tracker, UsageEntryRequest request)
+        {
+            var log = new TokenUsageLog(tracker);
             try
             {
                 TokenLogEntry entry = log.Build(request);

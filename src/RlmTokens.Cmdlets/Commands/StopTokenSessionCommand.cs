@@ -94,6 +94,7 @@ namespace RlmTokens.Cmdlets
             {
                 Outcome<TokenSessionRecord> done = new SessionLifecycle(tracker).Stop(request, Cancellation);
                 WriteProblems(done);
+                if (done.Value.SessionId is null) { return; }
                 WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.StoppedSession, done.Value.SessionId, done.Value.File));
                 if (PassThru) { WriteObject(done.Value); }
             }

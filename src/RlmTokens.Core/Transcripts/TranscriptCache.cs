@@ -16,7 +16,7 @@ namespace RlmTokens.Transcripts
     internal sealed class TranscriptCache
     {
         private const string Magic = "RLMTOKENS-TRANSCRIPT-CACHE";
-        private const int Version = 1;
+        private const int Version = 2;
 
         private readonly string _file;
         private readonly Dictionary<string, FileScanState> _files;
@@ -49,6 +49,9 @@ namespace RlmTokens.Transcripts
             }
             return new TranscriptCache(file, files);
         }
+
+        /// <summary>How many files the loaded cache knows.</summary>
+        public int Count => _files.Count;
 
         public FileScanState? Get(string path) => _files.TryGetValue(path, out FileScanState? s) ? s : null;
 
@@ -119,7 +122,6 @@ namespace RlmTokens.Transcripts
                 w.Write(st.Length);
                 w.Write(st.LastWriteTicks);
                 w.Write(st.Offset);
-                w.Write(st.Lines);
                 w.Write(st.Malformed);
                 w.Write(st.FirstMalformedLine);
                 w.Write(st.Tail.Length);
@@ -163,7 +165,6 @@ namespace RlmTokens.Transcripts
                     Length = r.ReadInt64(),
                     LastWriteTicks = r.ReadInt64(),
                     Offset = r.ReadInt64(),
-                    Lines = r.ReadInt64(),
                     Malformed = r.ReadInt32(),
                     FirstMalformedLine = r.ReadInt64(),
                 };

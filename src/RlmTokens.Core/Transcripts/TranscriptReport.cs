@@ -89,9 +89,26 @@ namespace RlmTokens.Transcripts
             }
             else
             {
+                // Day, week and month keys repeat: format once per local day, not once per entry.
+                bool byDate = query.GroupBy == UsageGrouping.Day || query.GroupBy == UsageGrouping.Week || query.GroupBy == UsageGrouping.Month;
+                bool utc = zone.Equals(TimeZoneInfo.Utc);
+                Dictionary<long, string> dayKeys = new Dictionary<long, string>();
                 foreach (UsageEntry e in selected)
                 {
-                    Add(groups, KeyOf(e, query.GroupBy, zone), e, prices, unknown, null);
+                    string key;
+                    if (byDate)
+                    {
+                        DateTime local = utc ? e.Timestamp : TimeZoneInfo.ConvertTimeFromUtc(e.Timestamp, zone);
+                        long day = local.Ticks / TimeSpan.TicksPerDay;
+                        if (!dayKeys.TryGetValue(day, out string? k))
+                        {
+                            k = KeyOf(e, query.GroupBy, zone);
+                            dayKeys.Add(day, k);
+                        }
+                        key = k;
+                    }
+                    else { key = KeyOf(e, query.GroupBy, zone); }
+                    Add(groups, key, e, prices, unknown, null);
                 }
             }
 
@@ -172,7 +189,7 @@ namespace RlmTokens.Transcripts
         private sealed class Group
         {
             private readonly HashSet<string> _sessions = new HashSet<string>(StringComparer.Ordinal);
-            private readonly SortedSet<string> _models = new SortedSet<string>(StringComparer.Ordinal);
+            private readonly HashSet<string> _models = new HashSet<string>(StringComparer.Ordinal);
             private string? _project;
             private bool _manyProjects;
 
@@ -198,6 +215,13 @@ namespace RlmTokens.Transcripts
                 else if (!string.Equals(_project, e.Project, StringComparison.Ordinal)) { _manyProjects = true; }
             }
 
+            private List<string> SortedModels()
+            {
+                List<string> list = new List<string>(_models);
+                list.Sort(StringComparer.Ordinal);
+                return list;
+            }
+
             public TranscriptUsageRow ToRow(string key, UsageGrouping grouping, TimeZoneInfo zone)
             {
                 DateTime start = BlockStart ?? First;
@@ -218,7 +242,7 @@ namespace RlmTokens.Transcripts
                     TotalTokens = Input + Output + CacheCreate + CacheRead,
                     CostUsd = Cost,
                     CostKnown = CostKnown,
-                    Models = string.Join(", ", _models),
+                    Models = string.Join(", ", SortedModels()),
                     Precision = UsagePrecision.Exact,
                 };
             }

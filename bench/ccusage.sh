@@ -100,6 +100,18 @@ PY
     measure cmdlet-cold "$mb" "${PWSH[@]}" "Import-Module '$MODULE'; Get-TokenUsage -Transcript -TranscriptRoot '$corpus' -TimeZone UTC -CacheFolder '$pcold' | ConvertTo-Json -Compress"
     measure cmdlet-warm "$mb" "${PWSH[@]}" "Import-Module '$MODULE'; Get-TokenUsage -Transcript -TranscriptRoot '$corpus' -TimeZone UTC -CacheFolder '$pwarm' | ConvertTo-Json -Compress"
   done
+  # The cmdlet inside one running session (module loaded, as in a user's shell): no process start-up.
+  "${PWSH[@]}" "
+    Import-Module '$MODULE'
+    \$null = Get-TokenUsage -Transcript -TranscriptRoot '$corpus' -TimeZone UTC -NoCache
+    foreach (\$i in 1..$RUNS) {
+      \$c = Join-Path '$WORK' ('cache-session-' + \$i)
+      if (Test-Path \$c) { Remove-Item -Recurse -Force \$c }
+      \$cold = (Measure-Command { Get-TokenUsage -Transcript -TranscriptRoot '$corpus' -TimeZone UTC -CacheFolder \$c | Out-Null }).TotalSeconds
+      \$warm = (Measure-Command { Get-TokenUsage -Transcript -TranscriptRoot '$corpus' -TimeZone UTC -CacheFolder \$c | Out-Null }).TotalSeconds
+      'session-cold\t$mb\t{0:0.000}\t0' -f \$cold
+      'session-warm\t$mb\t{0:0.000}\t0' -f \$warm
+    }" | sed 's/\\t/\t/g' >> "$RESULTS"
 done
 
 echo "== medians ($RUNS runs; the OS file cache is warm for every tool; 'cold' = no RlmTokens cache)"
@@ -110,7 +122,7 @@ for line in open(sys.argv[1]):
     label, size, secs, rss = line.split("\t")
     rows[(label, int(size))].append((float(secs), int(rss)))
 sizes = sorted({s for _, s in rows})
-labels = ["ccusage", "rlmtokens-cold", "rlmtokens-warm", "cmdlet-cold", "cmdlet-warm"]
+labels = ["ccusage", "rlmtokens-cold", "rlmtokens-warm", "cmdlet-cold", "cmdlet-warm", "session-cold", "session-warm"]
 print("| corpus | tool | median s | peak RSS MB | ccusage / tool |")
 print("|---|---|---|---|---|")
 for s in sizes:
@@ -119,5 +131,5 @@ for s in sizes:
         if (l, s) not in rows: continue
         t = statistics.median(x for x, _ in rows[(l, s)])
         m = max(r for _, r in rows[(l, s)]) / 1024
-        print("| %d MB | %s | %.3f | %.0f | %s |" % (s, l, t, m, "1.0x" if l == "ccusage" else "%.1fx" % (base / t if t else float("inf"))))
+        print("| %d MB | %s | %.3f | %s | %s |" % (s, l, t, ("%.0f" % m) if m else "-", "1.0x" if l == "ccusage" else "%.1fx" % (base / t if t else float("inf"))))
 PY

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
@@ -108,6 +109,7 @@ namespace RlmTokens.Transcripts
 
         private static readonly byte[] s_usage = System.Text.Encoding.UTF8.GetBytes("\"usage\"");
 
+        [MethodImpl(HotPath.Hot)]
         private static FileScanResult Read(FileStream stream, TranscriptFile file, FileScanState? resume, long length, long ticks, CancellationToken ct)
         {
             TranscriptLineParser parser = new TranscriptLineParser();

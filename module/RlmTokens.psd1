@@ -12,8 +12,18 @@
     FormatsToProcess     = @('RlmTokens.format.ps1xml')
     CmdletsToExport      = @(
         'Add-TokenEstimate'
+        'Add-TokenUsage'
+        'Export-TokenUsage'
+        'Get-TokenOptimization'
         'Get-TokenPrice'
         'Get-TokenUsage'
+        'Import-SessionCost'
+        'Install-TokenHook'
+        'Register-CompactEvent'
+        'Start-TokenSession'
+        'Stop-TokenSession'
+        'Test-TokenBudget'
+        'Uninstall-TokenHook'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

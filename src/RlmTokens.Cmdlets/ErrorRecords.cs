@@ -23,7 +23,14 @@ namespace RlmTokens.Cmdlets
             {
                 case CorruptDataFileException _:
                 case InvalidHookInputException _:
+                case InvalidHookSettingsException _:
+                case InvalidCostOutputException _:
+                case InvalidTranscriptException _:
                     return ErrorCategory.InvalidData;
+                case NoOpenSessionException _:
+                    return ErrorCategory.ObjectNotFound;
+                case SessionAlreadyOpenException _:
+                    return ErrorCategory.ResourceExists;
                 case WorkspaceNotFoundException _:
                 case DataFileNotFoundException _:
                     return ErrorCategory.ObjectNotFound;
@@ -37,6 +44,10 @@ namespace RlmTokens.Cmdlets
                     return ErrorCategory.ReadError;
                 case InvalidArgumentException _:
                     return ErrorCategory.InvalidArgument;
+                case Export.ExportFileExistsException _:
+                    return ErrorCategory.ResourceExists;
+                case Export.ExportAppendMismatchException _:
+                    return ErrorCategory.InvalidData;
                 default:
                     return ErrorCategory.NotSpecified;
             }

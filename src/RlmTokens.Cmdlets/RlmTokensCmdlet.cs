@@ -30,7 +30,10 @@ namespace RlmTokens.Cmdlets
         protected IClock Clock => SystemClock.Instance;
 
         /// <summary>The tracker of the resolved workspace (resolved on first use).</summary>
-        protected TokenTracker Tracker => _tracker ??= new TokenTracker(ResolveWorkspace(null), Clock);
+        protected TokenTracker Tracker => _tracker ??= new TokenTracker(ResolveWorkspace(null), Clock, LockTimeout);
+
+        /// <summary>How long a writer waits for a folder lock: 30 seconds, or $env:RLMTOKENS_LOCK_TIMEOUT_MS.</summary>
+        protected TimeSpan LockTimeout => LockSettings.FromEnvironment();
 
         /// <summary>
         /// Resolves the workspace: -Path (through PowerShell's location), else the hook's cwd (the
@@ -68,7 +71,7 @@ namespace RlmTokens.Cmdlets
         {
             if (_tracker is null || _tracker.Workspace.Root != workspace.Root)
             {
-                _tracker = new TokenTracker(workspace, Clock);
+                _tracker = new TokenTracker(workspace, Clock, LockTimeout);
             }
             return _tracker;
         }

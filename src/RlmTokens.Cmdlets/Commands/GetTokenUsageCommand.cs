@@ -57,12 +57,14 @@ namespace RlmTokens.Cmdlets
             {
                 switch (ParameterSetName)
                 {
+                    case LogSet: WriteLog(); break;
                     case DetailedSet:
                         foreach (TokenEstimateRecord record in Tracker.GetOperations())
                         {
                             WriteObject(record);
                         }
                         break;
+                    case SourceSet: ProcessSource(); break;
                     case TranscriptSet: ProcessTranscript(); break;
                     case HistorySet:
                         DateTime until = (Until ?? Tracker.Today).Date;

@@ -135,7 +135,7 @@ namespace RlmTokens.Hooks
                     switch (response.ValueKind)
                     {
                         case JsonValueKind.String:
-                            return response.GetString()!.Length;
+                            return CharCount(response);
                         case JsonValueKind.Object:
                             if (response.TryGetProperty("file", out JsonElement file) && file.ValueKind == JsonValueKind.Object)
                             {
@@ -153,14 +153,28 @@ namespace RlmTokens.Hooks
         private static long? Sum(long? a, long? b) => a is null ? b : b is null ? a : a + b;
 
         private static long? Length(JsonElement obj, string name) =>
-            obj.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString()!.Length : null;
+            obj.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? CharCount(v) : null;
+
+        // GetString throws InvalidOperationException for an escaped lone surrogate ("\ud800"), which
+        // JSON allows: such a value counts by its raw text and reads as no text, never as a crash.
+        private static long CharCount(JsonElement s)
+        {
+            try { return s.GetString()!.Length; }
+            catch (InvalidOperationException) { return Math.Max(0, s.GetRawText().Length - 2); }
+        }
+
+        private static string? SafeString(JsonElement s)
+        {
+            try { return s.GetString(); }
+            catch (InvalidOperationException) { return null; }
+        }
 
         private static string? Text(JsonElement obj, string name)
         {
             if (!obj.TryGetProperty(name, out JsonElement v)) { return null; }
             switch (v.ValueKind)
             {
-                case JsonValueKind.String: return v.GetString();
+                case JsonValueKind.String: return SafeString(v);
                 case JsonValueKind.Number:
                 case JsonValueKind.True:
                 case JsonValueKind.False: return v.GetRawText();

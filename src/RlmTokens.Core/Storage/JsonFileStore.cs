@@ -33,6 +33,16 @@ namespace RlmTokens.Storage
 
         public TimeSpan LockTimeout { get; }
 
+        /// <summary>
+        /// A temporary file older than this, found under the lock, was left by a writer that was killed
+        /// between writing it and the replace; it is deleted. (Under the lock no live writer of the folder
+        /// can own one; the age only guards against clock skew on shared folders.)
+        /// </summary>
+        public TimeSpan StaleTempAge { get; set; } = DefaultStaleTempAge;
+
+        /// <summary>30 seconds.</summary>
+        internal static readonly TimeSpan DefaultStaleTempAge = TimeSpan.FromSeconds(30);
+
         /// <summary>Reads a file without locking. Null when it does not exist or holds no value.</summary>
         /// <exception cref="CorruptDataFileException">The file is not valid JSON of the expected shape (left in place).</exception>
         public T? Read<T>(string path, JsonTypeInfo<T> info) where T : class
@@ -62,7 +72,28 @@ namespace RlmTokens.Storage
             {
                 throw new DataFileWriteException(folder, e);
             }
-            return new FolderTransaction(this, FolderLock.Acquire(folder, LockTimeout, cancellation));
+            var tx = new FolderTransaction(this, FolderLock.Acquire(folder, LockTimeout, cancellation));
+            tx.RemoveStaleTemps(folder, StaleTempAge);
+            return tx;
+        }
+
+        /// <summary>The temporary name of a write to <paramref name="path"/>: <c>.&lt;file&gt;.&lt;12 hex&gt;.tmp</c>, a name no reader's pattern matches.</summary>
+        internal static string TempNameFor(string path) =>
+            Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
+
+        /// <summary>True for a name <see cref="TempNameFor"/> makes.</summary>
+        internal static bool IsTempName(string fileName)
+        {
+            const int hex = 12;
+            if (fileName.Length < 1 + 1 + 1 + hex + 4 || fileName[0] != '.' || !fileName.EndsWith(".tmp", StringComparison.Ordinal)) { return false; }
+            int start = fileName.Length - 4 - hex;
+            if (fileName[start - 1] != '.') { return false; }
+            for (int i = start; i < start + hex; i++)
+            {
+                char c = fileName[i];
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) { return false; }
+            }
+            return true;
         }
 
         internal static T? Parse<T>(string path, JsonTypeInfo<T> info) where T : class
@@ -192,14 +223,17 @@ namespace RlmTokens.Storage
         public void WriteText(string path, string text) => WriteBytes(path, Encoding.UTF8.GetBytes(text));
 
         /// <summary>Appends text to a log file under the lock (Markdown logs, the token-tracker stream).</summary>
-        public void AppendText(string path, string text)
+        /// <param name="path">The file; created when missing.</param>
+        /// <param name="text">The text, written as UTF-8.</param>
+        /// <param name="withBom">Start a new file with a UTF-8 BOM (false for files bash tools such as jq read).</param>
+        public void AppendText(string path, string text, bool withBom = true)
         {
             try
             {
                 bool isNew = !File.Exists(path) || new FileInfo(path).Length == 0;
                 using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete);
                 byte[] bytes = Encoding.UTF8.GetBytes(text);
-                if (isNew) { stream.Write(JsonFileStore.Utf8WithBom.GetPreamble(), 0, 3); }
+                if (isNew && withBom) { stream.Write(JsonFileStore.Utf8WithBom.GetPreamble(), 0, 3); }
                 stream.Write(bytes, 0, bytes.Length);
                 stream.Flush(true);
             }
@@ -217,8 +251,7 @@ namespace RlmTokens.Storage
 
         private void WriteBytes(string path, byte[] content)
         {
-            string folder = Path.GetDirectoryName(path)!;
-            string temp = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
+            string temp = JsonFileStore.TempNameFor(path);
             try
             {
                 if (File.Exists(path) && (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)
@@ -265,6 +298,25 @@ namespace RlmTokens.Storage
             }
         }
 
+        /// <summary>Deletes temporary files of killed writers (older than <paramref name="minAge"/>); failures are ignored.</summary>
+        internal int RemoveStaleTemps(string folder, TimeSpan minAge)
+        {
+            int removed = 0;
+            try
+            {
+                DateTime cutoff = DateTime.UtcNow - minAge;
+                foreach (string file in Directory.EnumerateFiles(folder, ".*.tmp"))
+                {
+                    if (!JsonFileStore.IsTempName(Path.GetFileName(file))) { continue; }
+                    if (File.GetLastWriteTimeUtc(file) > cutoff) { continue; }
+                    if (TryDelete(file)) { removed++; }
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            return removed;
+        }
+
         private string SetAsideFile(string path)
         {
             string stamp = _store.Clock.UtcNow.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
@@ -282,11 +334,11 @@ namespace RlmTokens.Storage
             return target;
         }
 
-        private static void TryDelete(string path)
+        private static bool TryDelete(string path)
         {
-            try { File.Delete(path); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            try { File.Delete(path); return true; }
+            catch (IOException) { return false; }
+            catch (UnauthorizedAccessException) { return false; }
         }
 
         public void Dispose() => _lock.Dispose();

@@ -28,10 +28,14 @@ namespace RlmTokens.Storage
         public string? LastUpdated { get; set; }
 
         [JsonPropertyName("tokens")]
-        public EstimateTokens Tokens { get; set; } = new EstimateTokens();
+        public EstimateTokens Tokens { get => _tokens; set => _tokens = value ?? new EstimateTokens(); }
+
+        private EstimateTokens _tokens = new EstimateTokens();
 
         [JsonPropertyName("operations")]
-        public EstimateOperationCounts Operations { get; set; } = new EstimateOperationCounts();
+        public EstimateOperationCounts Operations { get => _operations; set => _operations = value ?? new EstimateOperationCounts(); }
+
+        private EstimateOperationCounts _operations = new EstimateOperationCounts();
 
         [JsonPropertyName("by_operation"), JsonConverter(typeof(FlexibleListConverter<OperationEntry>))]
         public List<OperationEntry> ByOperation { get; set; } = new List<OperationEntry>();
@@ -175,7 +179,9 @@ namespace RlmTokens.Storage
         public List<DailySessionEntry> Sessions { get; set; } = new List<DailySessionEntry>();
 
         [JsonPropertyName("totals")]
-        public DailyTotals Totals { get; set; } = new DailyTotals();
+        public DailyTotals Totals { get => _totals; set => _totals = value ?? new DailyTotals(); }
+
+        private DailyTotals _totals = new DailyTotals();
     }
 
     internal sealed class DailySessionEntry : RlmFileModel
@@ -226,10 +232,14 @@ namespace RlmTokens.Storage
         public string? RawOutput { get; set; }
 
         [JsonPropertyName("parsed")]
-        public CostParsed Parsed { get; set; } = new CostParsed();
+        public CostParsed Parsed { get => _parsed; set => _parsed = value ?? new CostParsed(); }
+
+        private CostParsed _parsed = new CostParsed();
 
         [JsonPropertyName("estimation")]
-        public CostEstimation Estimation { get; set; } = new CostEstimation();
+        public CostEstimation Estimation { get => _estimation; set => _estimation = value ?? new CostEstimation(); }
+
+        private CostEstimation _estimation = new CostEstimation();
 
         [JsonPropertyName("session_data")]
         public JsonElement? SessionData { get; set; }

@@ -140,6 +140,9 @@ namespace RlmTokens.Cmdlets.Tests
             _runspace.SessionStateProxy.SetVariable("env:CLAUDE_PROJECT_DIR", null);
         }
 
+        /// <summary>The runspace, for tests that drive a pipeline themselves (BeginInvoke, Stop).</summary>
+        public Runspace Runspace => _runspace;
+
         public List<ErrorRecord> Errors { get; } = new List<ErrorRecord>();
 
         public List<WarningRecord> Warnings { get; } = new List<WarningRecord>();

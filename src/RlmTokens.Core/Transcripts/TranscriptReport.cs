@@ -164,13 +164,29 @@ namespace RlmTokens.Transcripts
                 groups.Add(key, g);
             }
             g.Add(e);
-            double? cost = prices.Cost(e);
+            double? cost = PriceOf(prices, e);
             if (cost is double c) { g.Cost = (g.Cost ?? 0) + c; }
             else
             {
                 g.CostKnown = false;
                 unknown.Add(e.Model);
             }
+        }
+
+        [ThreadStatic] private static string? t_lastModel;
+        [ThreadStatic] private static ModelPrice? t_lastPrice;
+        [ThreadStatic] private static PriceTable? t_lastTable;
+
+        // Entries come in runs of one model: skip the table lookup while the model repeats.
+        private static double? PriceOf(PriceTable prices, UsageEntry e)
+        {
+            if (!ReferenceEquals(t_lastTable, prices) || !string.Equals(t_lastModel, e.Model, StringComparison.Ordinal))
+            {
+                t_lastTable = prices;
+                t_lastModel = e.Model;
+                t_lastPrice = prices.Find(e.Model);
+            }
+            return t_lastPrice?.Cost(e.InputTokens, e.OutputTokens, e.CacheCreation5mTokens, e.CacheCreation1hTokens, e.CacheReadTokens);
         }
 
         private static bool Matches(List<Regex> patterns, UsageEntry e)
@@ -191,6 +207,8 @@ namespace RlmTokens.Transcripts
             private readonly HashSet<string> _sessions = new HashSet<string>(StringComparer.Ordinal);
             private readonly HashSet<string> _models = new HashSet<string>(StringComparer.Ordinal);
             private string? _project;
+            private string? _lastSession;
+            private string? _lastModel;
             private bool _manyProjects;
 
             public DateTime First;
@@ -209,8 +227,8 @@ namespace RlmTokens.Transcripts
                 Output += e.OutputTokens;
                 CacheCreate += e.CacheCreationTokens;
                 CacheRead += e.CacheReadTokens;
-                if (e.SessionId is not null) { _sessions.Add(e.SessionId); }
-                _models.Add(e.Model);
+                if (e.SessionId is not null && !ReferenceEquals(e.SessionId, _lastSession)) { _sessions.Add(e.SessionId); _lastSession = e.SessionId; }
+                if (!ReferenceEquals(e.Model, _lastModel)) { _models.Add(e.Model); _lastModel = e.Model; }
                 if (_project is null) { _project = e.Project; }
                 else if (!string.Equals(_project, e.Project, StringComparison.Ordinal)) { _manyProjects = true; }
             }

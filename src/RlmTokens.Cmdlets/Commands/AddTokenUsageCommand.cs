@@ -44,15 +44,17 @@ namespace RlmTokens.Cmdlets
 
         /// <summary>The model (priced from project-config.json's costPerToken when listed there).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string? Model { get; set; }
 
         /// <summary>The agent (coder, reviewer, copilot, cursor, ...).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SubagentTypeCompleter))]
+        [ArgumentCompleter(typeof(AgentCompleter))]
         public string? Agent { get; set; }
 
         /// <summary>The task (TASK-014, a ticket, ...).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TaskIdCompleter))]
         public string? Task { get; set; }
 
         /// <summary>The tool that spent the tokens (Copilot, Cursor, Aider, Codex CLI, ...).</summary>

@@ -26,7 +26,7 @@ namespace RlmTokens.Stress.Tests
 
             RunStats stats = run.Run(o, kill: true, limit: TimeSpan.FromMinutes(20));
             Ledger ledger = Ledger.Read(run.Logs);
-            Verdict v = Verifier.Check(run.TokenUsage, ledger, Workload.Kinds, Workload.RecordSources);
+            Verdict v = Verifier.Check(run.Workspace, ledger, Workload.Kinds, Workload.RecordSources);
 
             string report = string.Join(Environment.NewLine,
                 $"stress (lock): {o.Processes} processes x {o.Writes} writes = {ledger.AttemptCount} attempted, {ledger.AckCount} acknowledged",

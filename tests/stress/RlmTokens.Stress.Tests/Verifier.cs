@@ -30,9 +30,10 @@ namespace RlmTokens.Stress.Tests
 
     public static class Verifier
     {
-        public static Verdict Check(string tokenUsage, Ledger ledger, IReadOnlyList<WriteKind> kinds, IReadOnlyList<RecordSource> sources)
+        public static Verdict Check(string workspace, Ledger ledger, IReadOnlyList<WriteKind> kinds, IReadOnlyList<RecordSource> sources)
         {
             var v = new Verdict();
+            string tokenUsage = Path.Combine(workspace, "RLM", "progress", "token-usage");
             foreach (string file in Directory.EnumerateFiles(tokenUsage))
             {
                 string name = Path.GetFileName(file);
@@ -59,7 +60,7 @@ namespace RlmTokens.Stress.Tests
                 }
             }
             CheckEstimates(tokenUsage, ledger, kinds, v);
-            foreach (RecordSource source in sources) { CheckRecords(tokenUsage, ledger, kinds, source, v); }
+            foreach (RecordSource source in sources) { CheckRecords(workspace, ledger, kinds, source, v); }
             return v;
         }
 
@@ -109,13 +110,21 @@ namespace RlmTokens.Stress.Tests
             }
         }
 
-        private static void CheckRecords(string tokenUsage, Ledger ledger, IReadOnlyList<WriteKind> kinds, RecordSource source, Verdict v)
+        private static void CheckRecords(string workspace, Ledger ledger, IReadOnlyList<WriteKind> kinds, RecordSource source, Verdict v)
         {
-            WriteKind[] mine = kinds.Where(k => k.Records == source.Name).ToArray();
+            WriteKind[] mine = kinds.Where(k => k.Name == source.Kind).ToArray();
             var attempted = new HashSet<string>(mine.SelectMany(k => ledger.AttemptedOf(k.Name)), StringComparer.Ordinal);
             var acked = new HashSet<string>(mine.SelectMany(k => ledger.AckedOf(k.Name)), StringComparer.Ordinal);
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (string id in source.Ids(tokenUsage)) { counts[id] = counts.TryGetValue(id, out int c) ? c + 1 : 1; }
+            try
+            {
+                foreach (string id in source.Ids(workspace)) { counts[id] = counts.TryGetValue(id, out int c) ? c + 1 : 1; }
+            }
+            catch (JsonException e)
+            {
+                v.Failures.Add(source.Name + " does not parse: " + e.Message);
+                return;
+            }
             foreach (string id in acked)
             {
                 if (!counts.ContainsKey(id)) { v.Lost++; v.Failures.Add(source.Name + ": acknowledged " + id + " is missing"); }

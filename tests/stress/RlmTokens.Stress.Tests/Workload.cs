@@ -11,10 +11,13 @@ namespace RlmTokens.Stress.Tests
     /// a unique id per attempt, in scope) and how its effect is counted. Add a cmdlet to the stress run
     /// by adding an entry to <see cref="Workload.Kinds"/> and, for record files, a <see cref="RecordSource"/>.
     /// </summary>
-    public sealed record WriteKind(string Name, string Script, string? Counter = null, long InputTokens = 0, long OutputTokens = 0, string? Records = null);
+    public sealed record WriteKind(string Name, string Script, string? Counter = null, long InputTokens = 0, long OutputTokens = 0);
 
-    /// <summary>Where records with ids live (cost files, compact events, log lines) and how to list their ids.</summary>
-    public sealed record RecordSource(string Name, Func<string, IEnumerable<string>> Ids);
+    /// <summary>
+    /// Where the records of one write kind live (cost files, daily entries, compact events, log objects)
+    /// and how to list their ids, given the workspace root: each acknowledged id must appear exactly once.
+    /// </summary>
+    public sealed record RecordSource(string Name, string Kind, Func<string, IEnumerable<string>> Ids);
 
     /// <summary>The attempts and acknowledgements of every writer, read back from their logs.</summary>
     public sealed class Ledger

@@ -12,7 +12,13 @@
     FormatsToProcess     = @('RlmTokens.format.ps1xml')
     CmdletsToExport      = @(
         'Add-TokenEstimate'
+        'Add-TokenUsage'
+        'Get-TokenPrice'
         'Get-TokenUsage'
+        'Import-SessionCost'
+        'Register-CompactEvent'
+        'Start-TokenSession'
+        'Stop-TokenSession'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

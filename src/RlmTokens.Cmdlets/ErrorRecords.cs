@@ -23,7 +23,13 @@ namespace RlmTokens.Cmdlets
             {
                 case CorruptDataFileException _:
                 case InvalidHookInputException _:
+                case InvalidCostOutputException _:
+                case InvalidTranscriptException _:
                     return ErrorCategory.InvalidData;
+                case NoOpenSessionException _:
+                    return ErrorCategory.ObjectNotFound;
+                case SessionAlreadyOpenException _:
+                    return ErrorCategory.ResourceExists;
                 case WorkspaceNotFoundException _:
                 case DataFileNotFoundException _:
                     return ErrorCategory.ObjectNotFound;

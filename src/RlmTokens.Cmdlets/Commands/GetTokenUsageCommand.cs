@@ -14,6 +14,7 @@ namespace RlmTokens.Cmdlets
     [OutputType(typeof(TokenSessionSummary), ParameterSetName = new[] { SessionSet })]
     [OutputType(typeof(TokenEstimateRecord), ParameterSetName = new[] { DetailedSet })]
     [OutputType(typeof(TokenUsageDay), ParameterSetName = new[] { HistorySet })]
+    [OutputType(typeof(TranscriptUsageRow), ParameterSetName = new[] { TranscriptSet })]
     public sealed partial class GetTokenUsageCommand : RlmTokensCmdlet
     {
         private const string SessionSet = "Session";
@@ -35,13 +36,20 @@ namespace RlmTokens.Cmdlets
 
         /// <summary>First day of the history (overrides -Days).</summary>
         [Parameter(ParameterSetName = HistorySet)]
+        [Parameter(ParameterSetName = TranscriptSet)]
         [Alias("After")]
         public DateTime? Since { get; set; }
 
         /// <summary>Last day of the history (default: today in the local time zone).</summary>
         [Parameter(ParameterSetName = HistorySet)]
+        [Parameter(ParameterSetName = TranscriptSet)]
         [Alias("Before")]
         public DateTime? Until { get; set; }
+
+        /// <summary>How report rows are grouped (shared by the Transcript and Log parameter sets).</summary>
+        [Parameter(ParameterSetName = "Transcript")]
+        [Parameter(ParameterSetName = "Log")]
+        public UsageGrouping? GroupBy { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -49,12 +57,14 @@ namespace RlmTokens.Cmdlets
             {
                 switch (ParameterSetName)
                 {
+                    case LogSet: WriteLog(); break;
                     case DetailedSet:
                         foreach (TokenEstimateRecord record in Tracker.GetOperations())
                         {
                             WriteObject(record);
                         }
                         break;
+                    case TranscriptSet: ProcessTranscript(); break;
                     case HistorySet:
                         DateTime until = (Until ?? Tracker.Today).Date;
                         DateTime since = (Since ?? until.AddDays(1 - Days)).Date;

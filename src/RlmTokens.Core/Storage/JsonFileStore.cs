@@ -223,14 +223,17 @@ namespace RlmTokens.Storage
         public void WriteText(string path, string text) => WriteBytes(path, Encoding.UTF8.GetBytes(text));
 
         /// <summary>Appends text to a log file under the lock (Markdown logs, the token-tracker stream).</summary>
-        public void AppendText(string path, string text)
+        /// <param name="path">The file; created when missing.</param>
+        /// <param name="text">The text, written as UTF-8.</param>
+        /// <param name="withBom">Start a new file with a UTF-8 BOM (false for files bash tools such as jq read).</param>
+        public void AppendText(string path, string text, bool withBom = true)
         {
             try
             {
                 bool isNew = !File.Exists(path) || new FileInfo(path).Length == 0;
                 using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete);
                 byte[] bytes = Encoding.UTF8.GetBytes(text);
-                if (isNew) { stream.Write(JsonFileStore.Utf8WithBom.GetPreamble(), 0, 3); }
+                if (isNew && withBom) { stream.Write(JsonFileStore.Utf8WithBom.GetPreamble(), 0, 3); }
                 stream.Write(bytes, 0, bytes.Length);
                 stream.Flush(true);
             }

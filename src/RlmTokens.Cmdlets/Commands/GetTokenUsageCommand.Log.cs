@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using RlmTokens.Capture;
+
+namespace RlmTokens.Cmdlets
+{
+    /// <summary>
+    /// Get-TokenUsage -Log: the records of RLM/progress/token-usage.log (token-tracker.sh's stream and
+    /// Add-TokenUsage's records), or their sums per branch, agent, task, model, tool or day (-GroupBy).
+    /// </summary>
+    [OutputType(typeof(TokenUsageLogRecord), ParameterSetName = new[] { LogSet })]
+    [OutputType(typeof(TokenUsageLogGroup), ParameterSetName = new[] { LogSet })]
+    public sealed partial class GetTokenUsageCommand
+    {
+        private const string LogSet = "Log";
+
+        /// <summary>Read the token log (RLM/progress/token-usage.log) instead of the session files.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LogSet)]
+        public SwitchParameter Log { get; set; }
+
+        private void WriteLog()
+        {
+            var log = new TokenUsageLog(Tracker);
+            Outcome<IReadOnlyList<TokenUsageLogRecord>> records = log.Read();
+            WriteProblems(records);
+            if (GroupBy is UsageGrouping grouping)
+            {
+                if (!TryLogGrouping(grouping, out LogGrouping by))
+                {
+                    WriteError(ErrorRecords.Create("GroupingNotSupported", ErrorCategory.InvalidArgument, grouping,
+                        string.Format(System.Globalization.CultureInfo.CurrentCulture, Resources.Strings.LogGroupingNotSupported, grouping)));
+                    return;
+                }
+                foreach (TokenUsageLogGroup group in TokenUsageLog.Group(records.Value, by, Tracker.Workspace.Root))
+                {
+                    WriteObject(group);
+                }
+                return;
+            }
+            foreach (TokenUsageLogRecord record in records.Value)
+            {
+                WriteObject(record);
+            }
+        }
+
+        // The token log groups by what its records carry: Branch, Agent, Task, Model, Tool, Day.
+        private static bool TryLogGrouping(UsageGrouping grouping, out LogGrouping by)
+        {
+            switch (grouping)
+            {
+                case UsageGrouping.Branch: by = LogGrouping.Branch; return true;
+                case UsageGrouping.Agent: by = LogGrouping.Agent; return true;
+                case UsageGrouping.Task: by = LogGrouping.Task; return true;
+                case UsageGrouping.Model: by = LogGrouping.Model; return true;
+                case UsageGrouping.Tool: by = LogGrouping.Tool; return true;
+                case UsageGrouping.Day: by = LogGrouping.Day; return true;
+                default: by = default; return false;
+            }
+        }
+    }
+}

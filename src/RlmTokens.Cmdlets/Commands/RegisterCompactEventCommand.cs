@@ -1,0 +1,143 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using RlmTokens.Capture;
+using RlmTokens.Cmdlets.Completion;
+using RlmTokens.Cmdlets.Resources;
+using RlmTokens.Errors;
+using RlmTokens.Hooks;
+
+namespace RlmTokens.Cmdlets
+{
+    /// <summary>
+    /// Records a context compaction: compact-events.json (always an array afterwards), the open
+    /// session's context_compacts and the day's Markdown log. From a PreCompact hook's JSON or from
+    /// parameters. Replaces pre-compact.ps1.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Register, "CompactEvent", SupportsShouldProcess = true, DefaultParameterSetName = HookSet)]
+    [OutputType(typeof(CompactEventRecord))]
+    public sealed class RegisterCompactEventCommand : RlmTokensCmdlet
+    {
+        private const string ParametersSet = "Parameters";
+        private const string HookSet = "Hook";
+
+        private readonly HookDocumentBuffer _hookBuffer = new HookDocumentBuffer();
+
+        /// <summary>manual (/compact) or auto (the context window filled up).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParametersSet, ValueFromPipelineByPropertyName = true)]
+        public CompactTrigger Trigger { get; set; }
+
+        /// <summary>The instructions given to /compact, if any.</summary>
+        [Parameter(ParameterSetName = ParametersSet, ValueFromPipelineByPropertyName = true)]
+        public string? CustomInstructions { get; set; }
+
+        /// <summary>The session's transcript: the context size before the compaction is read from it.</summary>
+        [Parameter(ParameterSetName = ParametersSet, ValueFromPipelineByPropertyName = true)]
+        public string? TranscriptPath { get; set; }
+
+        /// <summary>A PreCompact hook document (trigger, custom_instructions, session_id, transcript_path).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = HookSet, ValueFromPipeline = true)]
+        [AllowEmptyString]
+        public string? HookInput { get; set; }
+
+        /// <summary>The session to record; default: the open session, else the hook's session_id, else UNKNOWN.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionIdCompleter))]
+        public string? SessionId { get; set; }
+
+        /// <summary>When the compaction happened (default: now).</summary>
+        [Parameter]
+        public DateTimeOffset? Timestamp { get; set; }
+
+        /// <summary>Return the recorded event.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == HookSet)
+            {
+                foreach (string document in _hookBuffer.Append(HookInput))
+                {
+                    RecordFromHook(document);
+                }
+                return;
+            }
+            if (Trigger == CompactTrigger.Unknown)
+            {
+                WriteError(ErrorRecords.Create("UnknownTrigger", ErrorCategory.InvalidArgument, Trigger,
+                    string.Format(CultureInfo.CurrentCulture, Strings.UnknownTrigger, Trigger)));
+                return;
+            }
+            string? transcript = string.IsNullOrEmpty(TranscriptPath) ? null : ResolveFilePath(TranscriptPath!);
+            Record(Tracker, new CompactRequest
+            {
+                Trigger = Trigger,
+                CustomInstructions = CustomInstructions,
+                SessionId = SessionId,
+                TranscriptPath = transcript,
+                Timestamp = Timestamp,
+            });
+        }
+
+        protected override void EndProcessing()
+        {
+            string? rest = _hookBuffer.Flush();
+            if (rest is not null)
+            {
+                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(rest), Strings.HookInputIncomplete)));
+            }
+            base.EndProcessing();
+        }
+
+        private void RecordFromHook(string document)
+        {
+            HookInput hook;
+            try
+            {
+                hook = RlmTokens.Hooks.HookInput.Parse(document);
+            }
+            catch (InvalidHookInputException e)
+            {
+                WriteError(ErrorRecords.From(e));
+                return;
+            }
+            TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
+            Record(tracker, new CompactRequest
+            {
+                Trigger = CompactEventRecorder.ParseTrigger(hook.Trigger),
+                CustomInstructions = hook.CustomInstructions,
+                SessionId = SessionId,
+                HookSessionId = hook.SessionId,
+                TranscriptPath = string.IsNullOrEmpty(hook.TranscriptPath) ? null : ResolveFilePath(hook.TranscriptPath!),
+                Timestamp = Timestamp,
+            });
+        }
+
+        private void Record(TokenTracker tracker, CompactRequest request)
+        {
+            string file = tracker.Workspace.CompactEventsFile;
+            string action = string.Format(CultureInfo.CurrentCulture, Strings.RegisterCompactAction, CompactEventRecorder.TriggerName(request.Trigger));
+            if (!ShouldProcess(file, action)) { return; }
+            try
+            {
+                if (!string.IsNullOrEmpty(request.TranscriptPath))
+                {
+                    request.ContextTokens = TranscriptCost.LastContextTokens(request.TranscriptPath!);
+                }
+                Outcome<CompactEventRecord> done = new CompactEventRecorder(tracker).Record(request, Cancellation);
+                WriteProblems(done);
+                WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.RegisteredCompact, done.Value.Trigger, done.Value.SessionId, file));
+                if (PassThru) { WriteObject(done.Value); }
+            }
+            catch (RlmTokensException e)
+            {
+                WriteError(ErrorRecords.From(e));
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+    }
+}

@@ -1,0 +1,353 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using RlmTokens.Errors;
+using RlmTokens.Json;
+using RlmTokens.Storage;
+
+namespace RlmTokens.Capture
+{
+    /// <summary>One manual usage record (Add-TokenUsage).</summary>
+    internal sealed class UsageEntryRequest
+    {
+        public long? InputTokens { get; set; }
+
+        public long? OutputTokens { get; set; }
+
+        /// <summary>A total without a split (a pasted "Token usage: 54161/200000").</summary>
+        public long? Tokens { get; set; }
+
+        public string? Model { get; set; }
+
+        public string? Agent { get; set; }
+
+        public string? Task { get; set; }
+
+        public string? Tool { get; set; }
+
+        public string? Note { get; set; }
+
+        public string? SessionId { get; set; }
+
+        /// <summary>The branch to record; default: read from the workspace's .git/HEAD.</summary>
+        public string? Branch { get; set; }
+
+        /// <summary>The cost to record; default: priced from project-config.json's costPerToken, else the estimation rates.</summary>
+        public double? CostUsd { get; set; }
+
+        public double DurationSeconds { get; set; }
+
+        public DateTimeOffset? Timestamp { get; set; }
+    }
+
+    /// <summary>
+    /// RLM/progress/token-usage.log, the stream of pretty-printed JSON objects token-tracker.sh appends
+    /// (one object after another, not one per line). Add-TokenUsage appends to it under the lock of its
+    /// folder (RLM/progress); Get-TokenUsage -Log reads it without a lock.
+    /// </summary>
+    internal sealed class TokenUsageLog
+    {
+        public const string NoneKey = "(none)";
+
+        private readonly TokenTracker _tracker;
+
+        public TokenUsageLog(TokenTracker tracker) => _tracker = tracker;
+
+        private Workspace Workspace => _tracker.Workspace;
+
+        /// <summary>The log file: tokenTracking.logFile of project-config.json when it is a relative path inside the workspace, else RLM/progress/token-usage.log.</summary>
+        public string LogFile
+        {
+            get
+            {
+                string fallback = Path.Combine(Workspace.ProgressFolder, "token-usage.log");
+                string? configured = null;
+                try { configured = _tracker.Store.Read(Workspace.ConfigFile, RlmJsonContext.Files.ProjectConfigFile)?.TokenTracking?.LogFile; }
+                catch (RlmTokensException) { }
+                if (string.IsNullOrWhiteSpace(configured) || Path.IsPathRooted(configured)) { return fallback; }
+                string full = Path.GetFullPath(Path.Combine(Workspace.Root, configured));
+                string root = Workspace.Root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+                return full.StartsWith(root, StringComparison.Ordinal) && !Directory.Exists(full) ? full : fallback;
+            }
+        }
+
+        /// <summary>Validates a request and builds the record, without writing (for -WhatIf messages and tests).</summary>
+        public TokenLogEntry Build(UsageEntryRequest request)
+        {
+            CheckNonNegative(request.InputTokens, "InputTokens");
+            CheckNonNegative(request.OutputTokens, "OutputTokens");
+            CheckNonNegative(request.Tokens, "Tokens");
+            if (request.CostUsd is double c && c < 0)
+            {
+                throw new InvalidArgumentException("NegativeValue", c, string.Format(CultureInfo.CurrentCulture, Resources.Messages.NegativeValue, c, "CostUsd"));
+            }
+            if (!string.IsNullOrEmpty(request.SessionId)) { Workspace.CheckSessionId(request.SessionId!); }
+            long input = request.InputTokens ?? 0;
+            long output = request.OutputTokens ?? 0;
+            long total = input + output;
+            if (request.Tokens is long t)
+            {
+                if ((request.InputTokens is not null || request.OutputTokens is not null) && t != total)
+                {
+                    throw new InvalidArgumentException("TokenCountMismatch", t,
+                        string.Format(CultureInfo.CurrentCulture, Resources.Messages.TokenCountMismatch, t, input, output));
+                }
+                total = t;
+            }
+            if (request.InputTokens is null && request.OutputTokens is null && request.Tokens is null)
+            {
+                throw new InvalidArgumentException("NoTokenCount", null, Resources.Messages.NoTokenCount);
+            }
+            DateTimeOffset at = request.Timestamp ?? _tracker.Clock.UtcNow;
+            return new TokenLogEntry
+            {
+                Timestamp = RlmTime.Format(at),
+                Date = TimeZoneInfo.ConvertTime(at, _tracker.Clock.LocalZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Task = Blank(request.Task),
+                Agent = Blank(request.Agent),
+                Model = Blank(request.Model),
+                Tokens = new TokenLogTokens { Input = input, Output = output, Total = total },
+                Cost = Math.Round(request.CostUsd ?? Price(request.Model, input, output, total - input - output), 6),
+                Duration = request.DurationSeconds,
+                Branch = Blank(request.Branch) ?? GitInfo.Branch(Workspace.Root),
+                Tool = Blank(request.Tool),
+                Note = Blank(request.Note),
+                SessionId = Blank(request.SessionId),
+                Exact = true,
+            };
+        }
+
+        /// <summary>Appends one record under the lock of the log's folder.</summary>
+        public TokenUsageLogRecord Append(TokenLogEntry entry, CancellationToken cancellation)
+        {
+            string path = LogFile;
+            string text = JsonSerializer.Serialize(entry, CaptureJsonContext.Files.TokenLogEntry) + "\n";
+            using (FolderTransaction tx = _tracker.Store.BeginUpdate(Path.GetDirectoryName(path)!, cancellation))
+            {
+                // A log that does not end with a newline (hand edits) would glue the objects; that still parses, but keep it tidy.
+                if (File.Exists(path) && !EndsWithNewline(path)) { text = "\n" + text; }
+                // token-tracker.sh's readers (jq) do not expect a BOM: a log started here has none.
+                tx.AppendText(path, text, withBom: false);
+            }
+            return ToRecord(entry);
+        }
+
+        /// <summary>
+        /// Every record of the log, oldest first. The stream is read object by object; text that is not
+        /// a JSON object is skipped up to the next line that starts one and reported in Problems.
+        /// </summary>
+        public Outcome<IReadOnlyList<TokenUsageLogRecord>> Read()
+        {
+            string path = LogFile;
+            var records = new List<TokenUsageLogRecord>();
+            var problems = new List<RlmTokensException>();
+            byte[] bytes;
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                bytes = copy.ToArray();
+            }
+            catch (FileNotFoundException) { return new Outcome<IReadOnlyList<TokenUsageLogRecord>>(records, problems); }
+            catch (DirectoryNotFoundException) { return new Outcome<IReadOnlyList<TokenUsageLogRecord>>(records, problems); }
+            catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
+            catch (IOException e) { throw new DataFileReadException(path, e); }
+            foreach (TokenLogEntry entry in Parse(bytes, path, problems))
+            {
+                records.Add(ToRecord(entry));
+            }
+            return new Outcome<IReadOnlyList<TokenUsageLogRecord>>(records, problems);
+        }
+
+        /// <summary>Parses a stream of concatenated JSON objects (pretty-printed or not).</summary>
+        internal static List<TokenLogEntry> Parse(byte[] bytes, string path, List<RlmTokensException> problems)
+        {
+            var entries = new List<TokenLogEntry>();
+            int offset = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+            var options = new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+            while (true)
+            {
+                while (offset < bytes.Length && (bytes[offset] == (byte)' ' || bytes[offset] == (byte)'\t' || bytes[offset] == (byte)'\r' || bytes[offset] == (byte)'\n'))
+                {
+                    offset++;
+                }
+                if (offset >= bytes.Length) { break; }
+                var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(bytes, offset, bytes.Length - offset), options);
+                try
+                {
+                    if (!reader.Read()) { break; }
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        throw new JsonException(string.Format(CultureInfo.CurrentCulture, Resources.Messages.LogRecordNotObject, reader.TokenType));
+                    }
+                    using (JsonDocument doc = JsonDocument.ParseValue(ref reader))
+                    {
+                        TokenLogEntry? entry = doc.RootElement.Deserialize(CaptureJsonContext.Files.TokenLogEntry);
+                        if (entry is not null) { entries.Add(entry); }
+                    }
+                    offset += (int)reader.BytesConsumed;
+                }
+                catch (Exception e) when (e is JsonException || e is InvalidOperationException)
+                {
+                    problems.Add(new CorruptDataFileException(path, null,
+                        string.Format(CultureInfo.CurrentCulture, Resources.Messages.LogRecordSkipped, LineOf(bytes, offset), e.Message), e));
+                    int next = NextObjectLine(bytes, offset + 1);
+                    if (next < 0) { break; }
+                    offset = next;
+                }
+            }
+            return entries;
+        }
+
+        /// <summary>Records summed per branch, agent, task, model, tool or day, ordered by name.</summary>
+        public static IEnumerable<TokenUsageLogGroup> Group(IEnumerable<TokenUsageLogRecord> records, LogGrouping by, string? workspace)
+        {
+            return records
+                .GroupBy(r => KeyOf(r, by) ?? NoneKey, StringComparer.OrdinalIgnoreCase)
+                .OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
+                .Select(g =>
+                {
+                    int exact = g.Count(r => r.Precision == UsagePrecision.Exact);
+                    int n = g.Count();
+                    return new TokenUsageLogGroup
+                    {
+                        GroupBy = by,
+                        Name = g.Key,
+                        Records = n,
+                        InputTokens = g.Sum(r => r.InputTokens),
+                        OutputTokens = g.Sum(r => r.OutputTokens),
+                        TotalTokens = g.Sum(r => r.TotalTokens),
+                        CostUsd = Math.Round(g.Sum(r => r.CostUsd), 6),
+                        First = g.Min(r => r.Timestamp),
+                        Last = g.Max(r => r.Timestamp),
+                        Precision = exact == n ? UsagePrecision.Exact : exact == 0 ? UsagePrecision.Estimated : UsagePrecision.Mixed,
+                        Workspace = workspace,
+                    };
+                });
+        }
+
+        private static string? KeyOf(TokenUsageLogRecord r, LogGrouping by)
+        {
+            switch (by)
+            {
+                case LogGrouping.Branch: return Blank(r.Branch);
+                case LogGrouping.Agent: return Blank(r.Agent);
+                case LogGrouping.Task: return Blank(r.Task);
+                case LogGrouping.Model: return Blank(r.Model);
+                case LogGrouping.Tool: return Blank(r.Tool);
+                case LogGrouping.Day: return r.Timestamp?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                default: return null;
+            }
+        }
+
+        private TokenUsageLogRecord ToRecord(TokenLogEntry e) =>
+            new TokenUsageLogRecord
+            {
+                Timestamp = RlmTime.Parse(e.Timestamp) ?? RlmTime.Parse(e.Date),
+                Task = Blank(e.Task),
+                Agent = Blank(e.Agent),
+                Model = Blank(e.Model),
+                Tool = Blank(e.Tool),
+                Branch = Blank(e.Branch),
+                SessionId = Blank(e.SessionId),
+                InputTokens = e.Tokens.Input,
+                OutputTokens = e.Tokens.Output,
+                TotalTokens = e.Tokens.Total != 0 ? e.Tokens.Total : e.Tokens.Input + e.Tokens.Output,
+                CostUsd = e.Cost,
+                DurationSeconds = e.Duration,
+                Note = Blank(e.Note),
+                Precision = e.Exact == true ? UsagePrecision.Exact : UsagePrecision.Estimated,
+                Workspace = Workspace.Root,
+            };
+
+        // costPerToken {"<model>-input": USD per token, "<model>-output": ...} of project-config.json, else
+        // the estimation rates ($3 / $15 per million by default). Tokens without a split are priced as input.
+        private double Price(string? model, long input, long output, long unsplit)
+        {
+            EstimationSettingsRates rates = Rates(model);
+            return (input + unsplit) * rates.Input + output * rates.Output;
+        }
+
+        private EstimationSettingsRates Rates(string? model)
+        {
+            Estimation.EstimationSettings settings = _tracker.LoadSettings().Value;
+            double input = settings.CostUsd(1_000_000, 0) / 1_000_000;
+            double output = settings.CostUsd(0, 1_000_000) / 1_000_000;
+            if (!string.IsNullOrEmpty(model))
+            {
+                Dictionary<string, double>? table = null;
+                try { table = _tracker.Store.Read(Workspace.ConfigFile, RlmJsonContext.Files.ProjectConfigFile)?.TokenTracking?.CostPerToken; }
+                catch (RlmTokensException) { }
+                if (table is not null)
+                {
+                    foreach (KeyValuePair<string, double> kv in table)
+                    {
+                        if (string.Equals(kv.Key, model + "-input", StringComparison.OrdinalIgnoreCase)) { input = kv.Value; }
+                        else if (string.Equals(kv.Key, model + "-output", StringComparison.OrdinalIgnoreCase)) { output = kv.Value; }
+                    }
+                }
+            }
+            return new EstimationSettingsRates(input, output);
+        }
+
+        private readonly struct EstimationSettingsRates
+        {
+            public EstimationSettingsRates(double input, double output) { Input = input; Output = output; }
+
+            public double Input { get; }
+
+            public double Output { get; }
+        }
+
+        private static void CheckNonNegative(long? value, string name)
+        {
+            if (value is long v && v < 0)
+            {
+                throw new InvalidArgumentException("NegativeValue", v, string.Format(CultureInfo.CurrentCulture, Resources.Messages.NegativeValue, v, name));
+            }
+        }
+
+        private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+        private static bool EndsWithNewline(string path)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (stream.Length == 0) { return true; }
+            stream.Seek(-1, SeekOrigin.End);
+            return stream.ReadByte() == '\n';
+        }
+
+        private static int NextObjectLine(byte[] bytes, int from)
+        {
+            for (int i = Math.Max(from, 1); i < bytes.Length; i++)
+            {
+                if (bytes[i] == (byte)'{' && bytes[i - 1] == (byte)'\n') { return i; }
+            }
+            return -1;
+        }
+
+        private static int LineOf(byte[] bytes, int offset)
+        {
+            int line = 1;
+            for (int i = 0; i < offset && i < bytes.Length; i++) { if (bytes[i] == (byte)'\n') { line++; } }
+            return line;
+        }
+
+        /// <summary>"Token usage: 54161/200000" (Claude Code's context line) and similar: the first count, or null.</summary>
+        public static long? ParseUsageText(string text)
+        {
+            const string number = @"(?<n>\d{1,3}(?:,\d{3})+|\d+)";
+            var options = System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase;
+            var m = System.Text.RegularExpressions.Regex.Match(text, @"(?:usage|used|tokens)\s*[:=]?\s*" + number, options);
+            if (!m.Success) { m = System.Text.RegularExpressions.Regex.Match(text, @"(?<![\w.-])" + number + @"(?![\w.])", options); }
+            if (!m.Success) { return null; }
+            return long.Parse(m.Groups["n"].Value.Replace(",", string.Empty), CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System;
+
+namespace RlmTokens
+{
+    /// <summary>What triggered a context compaction (PreCompact's "trigger").</summary>
+    public enum CompactTrigger
+    {
+        Unknown = 0,
+        Manual,
+        Auto,
+    }
+
+    /// <summary>The keys Get-TokenUsage -Log -GroupBy groups token-usage.log records by.</summary>
+    public enum LogGrouping
+    {
+        Branch,
+        Agent,
+        Task,
+        Model,
+        Tool,
+        Day,
+    }
+
+    /// <summary>One captured session cost (Import-SessionCost -PassThru): what cost-&lt;SessionId&gt;.json holds.</summary>
+    public sealed class SessionCostRecord
+    {
+        public string? SessionId { get; set; }
+
+        public DateTimeOffset CapturedAt { get; set; }
+
+        /// <summary>The local day whose daily file carries the session.</summary>
+        public DateTime Date { get; set; }
+
+        public double CostUsd { get; set; }
+
+        public long InputTokens { get; set; }
+
+        public long OutputTokens { get; set; }
+
+        public long CacheReadTokens { get; set; }
+
+        public long CacheWriteTokens { get; set; }
+
+        /// <summary>All tokens (input, output, cache read and write); derived from the cost when /cost shows no per-model block.</summary>
+        public long TotalTokens { get; set; }
+
+        public double? ApiDurationSeconds { get; set; }
+
+        public double? WallDurationSeconds { get; set; }
+
+        public long? LinesAdded { get; set; }
+
+        public long? LinesRemoved { get; set; }
+
+        /// <summary>The models used, comma-separated (per-model figures are in the cost file).</summary>
+        public string? Models { get; set; }
+
+        /// <summary>claude_code_cost_command or claude_code_transcript.</summary>
+        public string? Source { get; set; }
+
+        /// <summary>Exact when counted from a transcript; Estimated for /cost figures.</summary>
+        public UsagePrecision Precision { get; set; }
+
+        public string? File { get; set; }
+
+        public string? Workspace { get; set; }
+    }
+
+    /// <summary>One recorded context compaction (Register-CompactEvent -PassThru).</summary>
+    public sealed class CompactEventRecord
+    {
+        public DateTimeOffset Timestamp { get; set; }
+
+        public string? SessionId { get; set; }
+
+        public CompactTrigger Trigger { get; set; }
+
+        public string? CustomInstructions { get; set; }
+
+        public long SubagentCalls { get; set; }
+
+        public long FilesCreated { get; set; }
+
+        public long FilesModified { get; set; }
+
+        /// <summary>The context size before the compaction (last assistant turn's input + cache tokens), when a transcript told.</summary>
+        public long? ContextTokens { get; set; }
+
+        /// <summary>How many compactions compact-events.json now holds.</summary>
+        public long EventCount { get; set; }
+
+        public string? TranscriptPath { get; set; }
+
+        public string? Workspace { get; set; }
+    }
+
+    /// <summary>A token session opened or closed by Start-TokenSession / Stop-TokenSession.</summary>
+    public sealed class TokenSessionRecord
+    {
+        public string? SessionId { get; set; }
+
+        /// <summary>Claude Code's own session id (from the hook), when known.</summary>
+        public string? ClaudeSessionId { get; set; }
+
+        public DateTimeOffset? StartedAt { get; set; }
+
+        public DateTimeOffset? EndedAt { get; set; }
+
+        public double? DurationMinutes { get; set; }
+
+        public long TotalTokens { get; set; }
+
+        public double CostUsd { get; set; }
+
+        public long Compactions { get; set; }
+
+        /// <summary>Why the session started (startup, resume, clear, compact) or ended (SessionEnd's reason).</summary>
+        public string? Reason { get; set; }
+
+        public bool IsOpen { get; set; }
+
+        public UsagePrecision Precision { get; set; } = UsagePrecision.Estimated;
+
+        public string? File { get; set; }
+
+        public string? Workspace { get; set; }
+    }
+
+    /// <summary>One record of RLM/progress/token-usage.log (Add-TokenUsage -PassThru, Get-TokenUsage -Log).</summary>
+    public sealed class TokenUsageLogRecord
+    {
+        public DateTimeOffset? Timestamp { get; set; }
+
+        public string? Task { get; set; }
+
+        public string? Agent { get; set; }
+
+        public string? Model { get; set; }
+
+        public string? Tool { get; set; }
+
+        public string? Branch { get; set; }
+
+        public string? SessionId { get; set; }
+
+        public long InputTokens { get; set; }
+
+        public long OutputTokens { get; set; }
+
+        public long TotalTokens { get; set; }
+
+        public double CostUsd { get; set; }
+
+        public double DurationSeconds { get; set; }
+
+        public string? Note { get; set; }
+
+        /// <summary>Exact for records marked "exact" (Add-TokenUsage); token-tracker.sh records carry no such mark and count as Estimated.</summary>
+        public UsagePrecision Precision { get; set; } = UsagePrecision.Exact;
+
+        public string? Workspace { get; set; }
+    }
+
+    /// <summary>token-usage.log records summed per key (Get-TokenUsage -Log -GroupBy).</summary>
+    public sealed class TokenUsageLogGroup
+    {
+        public LogGrouping GroupBy { get; set; }
+
+        /// <summary>The branch, agent, task, model, tool or day; "(none)" for records without one.</summary>
+        public string? Name { get; set; }
+
+        public long Records { get; set; }
+
+        public long InputTokens { get; set; }
+
+        public long OutputTokens { get; set; }
+
+        public long TotalTokens { get; set; }
+
+        public double CostUsd { get; set; }
+
+        public DateTimeOffset? First { get; set; }
+
+        public DateTimeOffset? Last { get; set; }
+
+        public UsagePrecision Precision { get; set; }
+
+        public string? Workspace { get; set; }
+    }
+}

@@ -1,0 +1,51 @@
+using System;
+
+namespace RlmTokens
+{
+    /// <summary>
+    /// One group of exact transcript usage (Get-TokenUsage -Transcript): flat, ready for Export-Csv.
+    /// Times are in the report's time zone.
+    /// </summary>
+    public sealed class TranscriptUsageRow
+    {
+        public UsageGrouping GroupBy { get; set; }
+
+        /// <summary>The group: a date (yyyy-MM-dd), a week's Monday, a month (yyyy-MM), a block start, a session id, a project, a model, an agent or a branch.</summary>
+        public string Key { get; set; } = string.Empty;
+
+        /// <summary>The first response in the group (for Block: the block's start, floored to the hour).</summary>
+        public DateTime Start { get; set; }
+
+        /// <summary>The last response in the group (for Block: the block's end, five hours after its start).</summary>
+        public DateTime End { get; set; }
+
+        /// <summary>The project folder, when the group holds one project only.</summary>
+        public string? Project { get; set; }
+
+        public long Sessions { get; set; }
+
+        /// <summary>API responses, each counted once.</summary>
+        public long Responses { get; set; }
+
+        public long InputTokens { get; set; }
+
+        public long OutputTokens { get; set; }
+
+        public long CacheCreationTokens { get; set; }
+
+        public long CacheReadTokens { get; set; }
+
+        public long TotalTokens { get; set; }
+
+        /// <summary>USD at list prices; null when no response of the group has a known price.</summary>
+        public double? CostUsd { get; set; }
+
+        /// <summary>False when some response's model has no price (CostUsd then covers the priced ones only).</summary>
+        public bool CostKnown { get; set; }
+
+        /// <summary>The models used, sorted, joined with ", ".</summary>
+        public string Models { get; set; } = string.Empty;
+
+        public UsagePrecision Precision { get; set; } = UsagePrecision.Exact;
+    }
+}

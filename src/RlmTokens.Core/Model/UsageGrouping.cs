@@ -1,0 +1,23 @@
+namespace RlmTokens
+{
+    /// <summary>
+    /// How Get-TokenUsage groups rows. Transcript reports (-Transcript) use Day, Week, Month, Session,
+    /// Project, Model, Agent, Block and Branch; log reports use Branch, Agent, Task, Model and Tool.
+    /// </summary>
+    public enum UsageGrouping
+    {
+        Day = 0,
+        Week,
+        Month,
+        Session,
+        Project,
+        Model,
+        Agent,
+
+        /// <summary>5-hour billing windows as ccusage defines them.</summary>
+        Block,
+        Branch,
+        Task,
+        Tool,
+    }
+}

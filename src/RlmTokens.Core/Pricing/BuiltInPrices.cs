@@ -1,0 +1,102 @@
+using System.Collections.Generic;
+
+namespace RlmTokens.Pricing
+{
+    /// <summary>
+    /// List prices (USD per million tokens in this file, per token in the table) of the models coding
+    /// agents use, as LiteLLM's model_prices_and_context_window.json lists them. Anthropic: a 1-hour
+    /// cache write costs twice the input price; the above-200k rates apply per token type per request.
+    /// OpenAI and Gemini bill no cache writes separately: a cache write is priced as input.
+    /// </summary>
+    internal static class BuiltInPrices
+    {
+        public static IEnumerable<ModelPrice> All()
+        {
+            // Anthropic
+            yield return Claude("claude-opus-4-6", 5, 25, 6.25, 0.5);
+            yield return Claude("claude-opus-4-5", 5, 25, 6.25, 0.5);
+            yield return Claude("claude-opus-4-5-20251101", 5, 25, 6.25, 0.5);
+            yield return Claude("claude-opus-4-1", 15, 75, 18.75, 1.5);
+            yield return Claude("claude-opus-4-1-20250805", 15, 75, 18.75, 1.5);
+            yield return Claude("claude-opus-4", 15, 75, 18.75, 1.5);
+            yield return Claude("claude-opus-4-20250514", 15, 75, 18.75, 1.5);
+            yield return Claude("claude-sonnet-4-6", 3, 15, 3.75, 0.3);
+            yield return Claude("claude-sonnet-4-5", 3, 15, 3.75, 0.3, 6, 22.5, 7.5, 0.6);
+            yield return Claude("claude-sonnet-4-5-20250929", 3, 15, 3.75, 0.3, 6, 22.5, 7.5, 0.6);
+            yield return Claude("claude-sonnet-4", 3, 15, 3.75, 0.3, 6, 22.5, 7.5, 0.6);
+            yield return Claude("claude-sonnet-4-20250514", 3, 15, 3.75, 0.3, 6, 22.5, 7.5, 0.6);
+            yield return Claude("claude-3-7-sonnet", 3, 15, 3.75, 0.3);
+            yield return Claude("claude-3-7-sonnet-20250219", 3, 15, 3.75, 0.3);
+            yield return Claude("claude-3-5-sonnet", 3, 15, 3.75, 0.3);
+            yield return Claude("claude-haiku-4-5", 1, 5, 1.25, 0.1);
+            yield return Claude("claude-haiku-4-5-20251001", 1, 5, 1.25, 0.1);
+            yield return Claude("claude-3-5-haiku", 0.8, 4, 1, 0.08);
+            yield return Claude("claude-3-5-haiku-20241022", 0.8, 4, 1, 0.08);
+            yield return Claude("claude-3-haiku", 0.25, 1.25, 0.3, 0.03);
+
+            // OpenAI (Codex CLI, Copilot)
+            yield return Plain("gpt-5", 1.25, 10, 0.125);
+            yield return Plain("gpt-5-codex", 1.25, 10, 0.125);
+            yield return Plain("gpt-5.1", 1.25, 10, 0.125);
+            yield return Plain("gpt-5.1-codex", 1.25, 10, 0.125);
+            yield return Plain("gpt-5.1-codex-max", 1.25, 10, 0.125);
+            yield return Plain("gpt-5-mini", 0.25, 2, 0.025);
+            yield return Plain("gpt-5.1-codex-mini", 0.25, 2, 0.025);
+            yield return Plain("gpt-5-nano", 0.05, 0.4, 0.005);
+            yield return Plain("gpt-4.1", 2, 8, 0.5);
+            yield return Plain("gpt-4.1-mini", 0.4, 1.6, 0.1);
+            yield return Plain("gpt-4.1-nano", 0.1, 0.4, 0.025);
+            yield return Plain("gpt-4o", 2.5, 10, 1.25);
+            yield return Plain("gpt-4o-mini", 0.15, 0.6, 0.075);
+            yield return Plain("o3", 2, 8, 0.5);
+            yield return Plain("o4-mini", 1.1, 4.4, 0.275);
+            yield return Plain("codex-mini", 1.5, 6, 0.375);
+
+            // Google (Gemini CLI)
+            yield return Tiered("gemini-2.5-pro", 1.25, 10, 0.125, 2.5, 15, 0.25);
+            yield return Plain("gemini-2.5-flash", 0.3, 2.5, 0.03);
+            yield return Plain("gemini-2.5-flash-lite", 0.1, 0.4, 0.01);
+            yield return Tiered("gemini-3-pro-preview", 2, 12, 0.2, 4, 18, 0.4);
+            yield return Plain("gemini-2.0-flash", 0.1, 0.4, 0.025);
+        }
+
+        private const double M = 1e-6;
+
+        private static ModelPrice Claude(string model, double input, double output, double write5m, double read,
+            double? inputHi = null, double? outputHi = null, double? write5mHi = null, double? readHi = null) => new ModelPrice
+        {
+            Model = model,
+            InputPerToken = input * M,
+            OutputPerToken = output * M,
+            CacheWrite5mPerToken = write5m * M,
+            CacheWrite1hPerToken = input * M * 2,
+            CacheReadPerToken = read * M,
+            InputAbove200kPerToken = inputHi * M,
+            OutputAbove200kPerToken = outputHi * M,
+            CacheWrite5mAbove200kPerToken = write5mHi * M,
+            CacheWrite1hAbove200kPerToken = inputHi * M * 2,
+            CacheReadAbove200kPerToken = readHi * M,
+        };
+
+        private static ModelPrice Plain(string model, double input, double output, double read) => new ModelPrice
+        {
+            Model = model,
+            InputPerToken = input * M,
+            OutputPerToken = output * M,
+            CacheWrite5mPerToken = input * M,
+            CacheWrite1hPerToken = input * M,
+            CacheReadPerToken = read * M,
+        };
+
+        private static ModelPrice Tiered(string model, double input, double output, double read, double inputHi, double outputHi, double readHi)
+        {
+            ModelPrice p = Plain(model, input, output, read);
+            p.InputAbove200kPerToken = inputHi * M;
+            p.OutputAbove200kPerToken = outputHi * M;
+            p.CacheWrite5mAbove200kPerToken = inputHi * M;
+            p.CacheWrite1hAbove200kPerToken = inputHi * M;
+            p.CacheReadAbove200kPerToken = readHi * M;
+            return p;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+namespace RlmTokens
+{
+    /// <summary>Where a price came from.</summary>
+    public enum PriceSource
+    {
+        BuiltIn = 0,
+
+        /// <summary>A LiteLLM-format price file (-PriceFile).</summary>
+        PriceFile,
+
+        /// <summary>costPerToken in RLM/config/project-config.json.</summary>
+        ProjectConfig,
+    }
+
+    /// <summary>
+    /// The prices of one model in USD per token. The Above200k rates apply per token type per request:
+    /// when one request's count of a type exceeds <see cref="TierThreshold"/>, the tokens above it cost
+    /// the higher rate.
+    /// </summary>
+    public sealed class ModelPrice
+    {
+        public string Model { get; set; } = string.Empty;
+
+        public double InputPerToken { get; set; }
+
+        public double OutputPerToken { get; set; }
+
+        /// <summary>A 5-minute cache write.</summary>
+        public double CacheWrite5mPerToken { get; set; }
+
+        /// <summary>A 1-hour cache write (Anthropic: twice the input price).</summary>
+        public double CacheWrite1hPerToken { get; set; }
+
+        public double CacheReadPerToken { get; set; }
+
+        public double? InputAbove200kPerToken { get; set; }
+
+        public double? OutputAbove200kPerToken { get; set; }
+
+        public double? CacheWrite5mAbove200kPerToken { get; set; }
+
+        public double? CacheWrite1hAbove200kPerToken { get; set; }
+
+        public double? CacheReadAbove200kPerToken { get; set; }
+
+        public long TierThreshold { get; set; } = 200_000;
+
+        /// <summary>USD per million input tokens (for display).</summary>
+        public double InputPerMillion => InputPerToken * 1e6;
+
+        /// <summary>USD per million output tokens (for display).</summary>
+        public double OutputPerMillion => OutputPerToken * 1e6;
+
+        public PriceSource Source { get; set; }
+
+        internal ModelPrice Clone(string model) { ModelPrice p = (ModelPrice)MemberwiseClone(); p.Model = model; return p; }
+
+        /// <summary>The cost of one request's usage.</summary>
+        public double Cost(long input, long output, long cacheWrite5m, long cacheWrite1h, long cacheRead) =>
+            Tier(input, InputPerToken, InputAbove200kPerToken)
+            + Tier(output, OutputPerToken, OutputAbove200kPerToken)
+            + Tier(cacheWrite5m, CacheWrite5mPerToken, CacheWrite5mAbove200kPerToken)
+            + Tier(cacheWrite1h, CacheWrite1hPerToken, CacheWrite1hAbove200kPerToken)
+            + Tier(cacheRead, CacheReadPerToken, CacheReadAbove200kPerToken);
+
+        private double Tier(long n, double basePrice, double? above)
+        {
+            if (above is double a && n > TierThreshold)
+            {
+                return TierThreshold * basePrice + (n - TierThreshold) * a;
+            }
+            return n * basePrice;
+        }
+    }
+}

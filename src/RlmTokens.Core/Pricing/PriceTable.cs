@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using RlmTokens.Errors;
+
+namespace RlmTokens.Pricing
+{
+    /// <summary>
+    /// The effective prices: the built-in table, then a LiteLLM-format price file, then costPerToken of
+    /// project-config.json. Names match through dated (-20250929, @20250929), provider-prefixed
+    /// (anthropic/, bedrock/, us.anthropic., vertex_ai/, openai/, gemini/ ...) and versioned (-v1:0) variants.
+    /// </summary>
+    public sealed class PriceTable
+    {
+        private static readonly Regex s_date = new Regex(@"([-@]\d{8}|-\d{4}-\d{2}-\d{2})$", RegexOptions.CultureInvariant);
+        private static readonly Regex s_bedrockVersion = new Regex(@"-v\d+(:\d+)?$", RegexOptions.CultureInvariant);
+        private static readonly Regex s_prefix = new Regex(@"^((anthropic|bedrock|bedrock_converse|vertex_ai|vertex_ai_beta|openai|azure|gemini|google|openrouter|github_copilot|converse)/)+", RegexOptions.CultureInvariant);
+        private static readonly Regex s_region = new Regex(@"^((us|eu|apac|global|au|jp)\.)?(anthropic|openai|google)\.", RegexOptions.CultureInvariant);
+
+        private readonly Dictionary<string, ModelPrice> _exact;
+        private readonly Dictionary<string, ModelPrice> _normalized;
+        private readonly Dictionary<string, List<string>> _variants = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        private readonly ConcurrentDictionary<string, ModelPrice?> _lookups = new ConcurrentDictionary<string, ModelPrice?>(StringComparer.Ordinal);
+
+        private PriceTable(IEnumerable<ModelPrice> prices)
+        {
+            _exact = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+            _normalized = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+            foreach (ModelPrice p in prices) { Put(p); }
+        }
+
+        /// <summary>The built-in table alone.</summary>
+        public static PriceTable BuiltIn { get; } = new PriceTable(BuiltInPrices.All());
+
+        /// <summary>Every price, ordered by model name.</summary>
+        public IReadOnlyList<ModelPrice> Prices
+        {
+            get
+            {
+                List<ModelPrice> list = new List<ModelPrice>(_exact.Values);
+                list.Sort((a, b) => string.Compare(a.Model, b.Model, StringComparison.OrdinalIgnoreCase));
+                return list;
+            }
+        }
+
+        /// <summary>
+        /// Builds the effective table: built-in, then the LiteLLM file (when given), then costPerToken
+        /// ("&lt;model&gt;-input" / "&lt;model&gt;-output", USD per token; when given).
+        /// </summary>
+        public static PriceTable Create(string? priceFile, IDictionary<string, double>? costPerToken)
+        {
+            List<ModelPrice> prices = new List<ModelPrice>(BuiltInPrices.All());
+            PriceTable table = new PriceTable(prices);
+            if (priceFile is not null)
+            {
+                foreach (ModelPrice p in LiteLlmPriceFile.Read(priceFile)) { table.Put(p); }
+            }
+            if (costPerToken is not null) { table.ApplyCostPerToken(costPerToken); }
+            return table;
+        }
+
+        /// <summary>The price of a model name as a transcript spells it, or null when unknown.</summary>
+        public ModelPrice? Find(string model)
+        {
+            if (string.IsNullOrEmpty(model)) { return null; }
+            return _lookups.GetOrAdd(model, FindCore);
+        }
+
+        /// <summary>The cost of one entry, or null when its model has no price.</summary>
+        public double? Cost(UsageEntry entry)
+        {
+            ModelPrice? p = Find(entry.Model);
+            return p?.Cost(entry.InputTokens, entry.OutputTokens, entry.CacheCreation5mTokens, entry.CacheCreation1hTokens, entry.CacheReadTokens);
+        }
+
+        /// <summary>The name a model is matched by: lower case, without provider prefix, date or version suffix.</summary>
+        public static string Normalize(string model)
+        {
+            string m = model.Trim().ToLowerInvariant();
+            m = s_prefix.Replace(m, string.Empty);
+            m = s_region.Replace(m, string.Empty);
+            m = s_bedrockVersion.Replace(m, string.Empty);
+            m = s_date.Replace(m, string.Empty);
+            if (m.EndsWith("-latest", StringComparison.Ordinal)) { m = m.Substring(0, m.Length - 7); }
+            return m;
+        }
+
+        private ModelPrice? FindCore(string model)
+        {
+            if (_exact.TryGetValue(model, out ModelPrice? p)) { return p; }
+            string n = Normalize(model);
+            if (_exact.TryGetValue(n, out p)) { return p; }
+            if (_normalized.TryGetValue(n, out p)) { return p; }
+            return null;
+        }
+
+        private void Put(ModelPrice p)
+        {
+            string n = Normalize(p.Model);
+            if (p.Source != PriceSource.BuiltIn)
+            {
+                // An override replaces every variant of the model that came from a weaker source.
+                if (_variants.TryGetValue(n, out List<string>? names))
+                {
+                    for (int i = names.Count - 1; i >= 0; i--)
+                    {
+                        if (_exact.TryGetValue(names[i], out ModelPrice? v) && v.Source < p.Source)
+                        {
+                            _exact.Remove(names[i]);
+                            names.RemoveAt(i);
+                        }
+                    }
+                }
+                if (_normalized.TryGetValue(n, out ModelPrice? old) && old.Source < p.Source) { _normalized.Remove(n); }
+            }
+            _exact[p.Model] = p;
+            if (!_variants.TryGetValue(n, out List<string>? list)) { _variants[n] = list = new List<string>(); }
+            if (!list.Contains(p.Model, StringComparer.OrdinalIgnoreCase)) { list.Add(p.Model); }
+            _lookups.Clear();
+            // A plain (undated, unprefixed) name wins the normalized slot over its variants.
+            if (!_normalized.TryGetValue(n, out ModelPrice? existing) || string.Equals(p.Model, n, StringComparison.OrdinalIgnoreCase)
+                || !string.Equals(existing.Model, n, StringComparison.OrdinalIgnoreCase))
+            {
+                _normalized[n] = p;
+            }
+        }
+
+        private void ApplyCostPerToken(IDictionary<string, double> costPerToken)
+        {
+            foreach (KeyValuePair<string, double> kv in costPerToken)
+            {
+                string key = kv.Key;
+                bool input = key.EndsWith("-input", StringComparison.OrdinalIgnoreCase);
+                bool output = key.EndsWith("-output", StringComparison.OrdinalIgnoreCase);
+                if (!input && !output) { continue; }
+                string model = key.Substring(0, key.Length - (input ? 6 : 7));
+                ModelPrice? basis = Find(model);
+                ModelPrice p;
+                if (basis is null)
+                {
+                    // A model only the config knows: Anthropic's ratios for the cache prices.
+                    p = new ModelPrice { Model = model };
+                }
+                else
+                {
+                    p = basis.Clone(string.Equals(basis.Model, model, StringComparison.OrdinalIgnoreCase) ? basis.Model : model);
+                }
+                p.Source = PriceSource.ProjectConfig;
+                if (input)
+                {
+                    p.InputPerToken = kv.Value;
+                    if (basis is null)
+                    {
+                        p.CacheWrite5mPerToken = kv.Value * 1.25;
+                        p.CacheWrite1hPerToken = kv.Value * 2;
+                        p.CacheReadPerToken = kv.Value * 0.1;
+                    }
+                }
+                else { p.OutputPerToken = kv.Value; }
+                Put(p);
+            }
+        }
+    }
+
+    /// <summary>Reads LiteLLM's model_prices_and_context_window.json format.</summary>
+    internal static class LiteLlmPriceFile
+    {
+        public static List<ModelPrice> Read(string path)
+        {
+            if (!File.Exists(path)) { throw new DataFileNotFoundException(path); }
+            List<ModelPrice> result = new List<ModelPrice>();
+            try
+            {
+                using FileStream s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using JsonDocument doc = JsonDocument.Parse(s, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new CorruptDataFileException(path, null, Resources.Messages.PriceFileNotObject);
+                }
+                foreach (JsonProperty model in doc.RootElement.EnumerateObject())
+                {
+                    if (model.Value.ValueKind != JsonValueKind.Object) { continue; }
+                    JsonElement e = model.Value;
+                    double? input = Num(e, "input_cost_per_token");
+                    double? output = Num(e, "output_cost_per_token");
+                    if (input is null && output is null) { continue; }
+                    double i = input ?? 0;
+                    double? iHi = Num(e, "input_cost_per_token_above_200k_tokens");
+                    ModelPrice p = new ModelPrice
+                    {
+                        Model = model.Name,
+                        Source = PriceSource.PriceFile,
+                        InputPerToken = i,
+                        OutputPerToken = output ?? 0,
+                        CacheWrite5mPerToken = Num(e, "cache_creation_input_token_cost") ?? i,
+                        CacheWrite1hPerToken = Num(e, "cache_creation_input_token_cost_above_1hr") ?? i * 2,
+                        CacheReadPerToken = Num(e, "cache_read_input_token_cost") ?? i,
+                        InputAbove200kPerToken = iHi,
+                        OutputAbove200kPerToken = Num(e, "output_cost_per_token_above_200k_tokens"),
+                        CacheWrite5mAbove200kPerToken = Num(e, "cache_creation_input_token_cost_above_200k_tokens"),
+                        CacheWrite1hAbove200kPerToken = Num(e, "cache_creation_input_token_cost_above_1hr_above_200k_tokens") ?? (iHi * 2),
+                        CacheReadAbove200kPerToken = Num(e, "cache_read_input_token_cost_above_200k_tokens"),
+                    };
+                    result.Add(p);
+                }
+            }
+            catch (JsonException e)
+            {
+                throw new CorruptDataFileException(path, null, e.Message, e);
+            }
+            catch (IOException e)
+            {
+                throw new DataFileReadException(path, e);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new DataFileAccessDeniedException(path, e);
+            }
+            return result;
+        }
+
+        private static double? Num(JsonElement e, string name)
+        {
+            if (!e.TryGetProperty(name, out JsonElement v)) { return null; }
+            if (v.ValueKind == JsonValueKind.Number) { return v.GetDouble(); }
+            if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) { return d; }
+            return null;
+        }
+    }
+}

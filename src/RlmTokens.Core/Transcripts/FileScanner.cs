@@ -1,0 +1,244 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+
+namespace RlmTokens.Transcripts
+{
+    /// <summary>What is known about one transcript file after a scan: what the cache keeps.</summary>
+    internal sealed class FileScanState
+    {
+        public const int TailLength = 64;
+
+        public string Path { get; set; } = string.Empty;
+
+        public string Project { get; set; } = string.Empty;
+
+        public long Length { get; set; }
+
+        public long LastWriteTicks { get; set; }
+
+        /// <summary>The end of the last complete (newline-terminated) line.</summary>
+        public long Offset { get; set; }
+
+        /// <summary>Complete lines before <see cref="Offset"/>.</summary>
+        public long Lines { get; set; }
+
+        public int Malformed { get; set; }
+
+        /// <summary>1-based line number of the first malformed line, 0 when none.</summary>
+        public long FirstMalformedLine { get; set; }
+
+        /// <summary>The bytes just before <see cref="Offset"/>: an append must leave them unchanged.</summary>
+        public byte[] Tail { get; set; } = Array.Empty<byte>();
+
+        /// <summary>Entries of the complete lines, de-duplicated within the file.</summary>
+        public List<UsageEntry> Entries { get; set; } = new List<UsageEntry>();
+    }
+
+    /// <summary>The outcome of reading one file in this run.</summary>
+    internal sealed class FileScanResult
+    {
+        public FileScanResult(FileScanState state, List<UsageEntry> entries, int malformed, long firstMalformedLine, long bytesRead, bool fromCache)
+        {
+            State = state;
+            Entries = entries;
+            Malformed = malformed;
+            FirstMalformedLine = firstMalformedLine;
+            BytesRead = bytesRead;
+            FromCache = fromCache;
+        }
+
+        public FileScanState State { get; }
+
+        /// <summary>Entries for this run (including an unterminated last line, which the cache does not keep).</summary>
+        public List<UsageEntry> Entries { get; }
+
+        public int Malformed { get; }
+
+        public long FirstMalformedLine { get; }
+
+        public long BytesRead { get; }
+
+        public bool FromCache { get; }
+    }
+
+    /// <summary>Streams one JSONL file line by line, from the start or from where a cached scan stopped.</summary>
+    internal static class FileScanner
+    {
+        private const int BufferSize = 1 << 20;
+
+        /// <summary>Scans a file, reusing <paramref name="cached"/> when the file is unchanged or only grew.</summary>
+        public static FileScanResult Scan(TranscriptFile file, FileScanState? cached, CancellationToken ct)
+        {
+            FileInfo info = new FileInfo(file.Path);
+            info.Refresh();
+            long length = info.Length;
+            long ticks = info.LastWriteTimeUtc.Ticks;
+            if (cached is not null && cached.Length == length && cached.LastWriteTicks == ticks && cached.Offset == length)
+            {
+                return new FileScanResult(cached, cached.Entries, cached.Malformed, cached.FirstMalformedLine, 0, true);
+            }
+            using FileStream stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            FileScanState? resume = null;
+            // Resume only when the file grew (an append) or is untouched with an unterminated last line;
+            // same length with a new write time, or shorter, means rewritten: read it all again.
+            bool grew = length > cached?.Length || (length == cached?.Length && ticks == cached.LastWriteTicks);
+            if (cached is not null && grew && length >= cached.Offset && TailMatches(stream, cached))
+            {
+                resume = cached;
+            }
+            return Read(stream, file, resume, length, ticks, ct);
+        }
+
+        private static bool TailMatches(FileStream stream, FileScanState cached)
+        {
+            int n = cached.Tail.Length;
+            if (cached.Offset < n) { return false; }
+            if (n == 0) { return cached.Offset == 0; }
+            byte[] buf = new byte[n];
+            stream.Position = cached.Offset - n;
+            int got = 0;
+            while (got < n)
+            {
+                int r = stream.Read(buf, got, n - got);
+                if (r <= 0) { return false; }
+                got += r;
+            }
+            return buf.AsSpan().SequenceEqual(cached.Tail);
+        }
+
+        private static FileScanResult Read(FileStream stream, TranscriptFile file, FileScanState? resume, long length, long ticks, CancellationToken ct)
+        {
+            TranscriptLineParser parser = new TranscriptLineParser();
+            UsageDeduplicator dedup = new UsageDeduplicator();
+            long offset = 0, lines = 0, firstBad = 0;
+            int malformed = 0;
+            if (resume is not null)
+            {
+                dedup.AddRange(resume.Entries);
+                offset = resume.Offset;
+                lines = resume.Lines;
+                malformed = resume.Malformed;
+                firstBad = resume.FirstMalformedLine;
+            }
+            stream.Position = offset;
+            long toRead = length - offset;
+            long bytesRead = 0;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            int filled = 0;
+            try
+            {
+                while (toRead > 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (filled == buffer.Length)
+                    {
+                        byte[] bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    int n = stream.Read(buffer, filled, (int)Math.Min(buffer.Length - filled, toRead));
+                    if (n <= 0) { break; }
+                    toRead -= n;
+                    bytesRead += n;
+                    int end = filled + n;
+                    int start = 0;
+                    while (true)
+                    {
+                        int nl = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+                        if (nl < 0) { break; }
+                        lines++;
+                        Line(parser, dedup, buffer.AsSpan(start, nl), file, lines, ref malformed, ref firstBad);
+                        start += nl + 1;
+                        offset += nl + 1;
+                    }
+                    filled = end - start;
+                    if (filled > 0 && start > 0) { Buffer.BlockCopy(buffer, start, buffer, 0, filled); }
+                }
+                FileScanState state = new FileScanState
+                {
+                    Path = file.Path,
+                    Project = file.Project,
+                    Length = length - toRead,
+                    LastWriteTicks = ticks,
+                    Offset = offset,
+                    Lines = lines,
+                    Malformed = malformed,
+                    FirstMalformedLine = firstBad,
+                    Tail = TailOf(buffer, filled, stream, offset),
+                    Entries = dedup.ToList(),
+                };
+                List<UsageEntry> runEntries = state.Entries;
+                int runMalformed = malformed;
+                long runFirstBad = firstBad;
+                if (filled > 0 && !IsBlank(buffer.AsSpan(0, filled)))
+                {
+                    // An unterminated last line: count it now, keep it out of the cache (it may still grow).
+                    long lineNo = lines + 1;
+                    LineKind kind = parser.Parse(Trim(buffer.AsSpan(0, filled)), file.Project, file.Path, out UsageEntry? entry);
+                    if (kind == LineKind.Usage)
+                    {
+                        dedup.Add(entry!);
+                        runEntries = dedup.ToList();
+                    }
+                    else if (kind == LineKind.Malformed)
+                    {
+                        runMalformed++;
+                        if (runFirstBad == 0) { runFirstBad = lineNo; }
+                    }
+                }
+                return new FileScanResult(state, runEntries, runMalformed, runFirstBad, bytesRead, false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        private static void Line(TranscriptLineParser parser, UsageDeduplicator dedup, ReadOnlySpan<byte> line, TranscriptFile file, long lineNo, ref int malformed, ref long firstBad)
+        {
+            LineKind kind = parser.Parse(Trim(line), file.Project, file.Path, out UsageEntry? entry);
+            if (kind == LineKind.Usage) { dedup.Add(entry!); }
+            else if (kind == LineKind.Malformed)
+            {
+                malformed++;
+                if (firstBad == 0) { firstBad = lineNo; }
+            }
+        }
+
+        private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> line)
+        {
+            int end = line.Length;
+            while (end > 0 && (line[end - 1] == '\r' || line[end - 1] == ' ' || line[end - 1] == '\t')) { end--; }
+            return line.Slice(0, end);
+        }
+
+        private static bool IsBlank(ReadOnlySpan<byte> s)
+        {
+            foreach (byte b in s)
+            {
+                if (b != ' ' && b != '\t' && b != '\r' && b != '\n') { return false; }
+            }
+            return true;
+        }
+
+        private static byte[] TailOf(byte[] buffer, int filled, FileStream stream, long offset)
+        {
+            int n = (int)Math.Min(FileScanState.TailLength, offset);
+            if (n == 0) { return Array.Empty<byte>(); }
+            byte[] tail = new byte[n];
+            stream.Position = offset - n;
+            int got = 0;
+            while (got < n)
+            {
+                int r = stream.Read(tail, got, n - got);
+                if (r <= 0) { return Array.Empty<byte>(); }
+                got += r;
+            }
+            return tail;
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using RlmTokens.Pricing;
+
+namespace RlmTokens.Transcripts
+{
+    /// <summary>What a transcript report covers and how it groups.</summary>
+    public sealed class TranscriptUsageQuery
+    {
+        public UsageGrouping GroupBy { get; set; } = UsageGrouping.Day;
+
+        /// <summary>First day (inclusive, in <see cref="TimeZone"/>); only the date part counts.</summary>
+        public DateTime? Since { get; set; }
+
+        /// <summary>Last day (inclusive, in <see cref="TimeZone"/>); only the date part counts.</summary>
+        public DateTime? Until { get; set; }
+
+        /// <summary>Project patterns (* and ?), matched against the project folder and the cwd; none = all.</summary>
+        public IList<string> Projects { get; } = new List<string>();
+
+        /// <summary>The zone of day, week and month boundaries and of the rows' times.</summary>
+        public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Local;
+    }
+
+    /// <summary>The rows of a report and the models that had no price.</summary>
+    public sealed class TranscriptReportResult
+    {
+        internal TranscriptReportResult(IReadOnlyList<TranscriptUsageRow> rows, IReadOnlyList<string> unknownModels)
+        {
+            Rows = rows;
+            UnknownModels = unknownModels;
+        }
+
+        public IReadOnlyList<TranscriptUsageRow> Rows { get; }
+
+        public IReadOnlyList<string> UnknownModels { get; }
+    }
+
+    /// <summary>Groups de-duplicated usage entries into report rows.</summary>
+    public static class TranscriptReport
+    {
+        /// <summary>The length of a billing block.</summary>
+        public static readonly TimeSpan BlockLength = TimeSpan.FromHours(5);
+
+        public static TranscriptReportResult Build(IEnumerable<UsageEntry> entries, TranscriptUsageQuery query, PriceTable prices)
+        {
+            if (query is null) { throw new ArgumentNullException(nameof(query)); }
+            if (prices is null) { throw new ArgumentNullException(nameof(prices)); }
+            TimeZoneInfo zone = query.TimeZone ?? TimeZoneInfo.Local;
+            List<Regex> patterns = new List<Regex>();
+            foreach (string p in query.Projects) { patterns.Add(Glob(p)); }
+            DateTime? since = query.Since?.Date;
+            DateTime? until = query.Until?.Date;
+
+            List<UsageEntry> selected = new List<UsageEntry>();
+            foreach (UsageEntry e in entries)
+            {
+                if (since is not null || until is not null)
+                {
+                    DateTime day = TimeZoneInfo.ConvertTimeFromUtc(e.Timestamp, zone).Date;
+                    if (since is DateTime s && day < s) { continue; }
+                    if (until is DateTime u && day > u) { continue; }
+                }
+                if (patterns.Count > 0 && !Matches(patterns, e)) { continue; }
+                selected.Add(e);
+            }
+
+            Dictionary<string, Group> groups = new Dictionary<string, Group>(StringComparer.Ordinal);
+            SortedSet<string> unknown = new SortedSet<string>(StringComparer.Ordinal);
+            if (query.GroupBy == UsageGrouping.Block)
+            {
+                selected.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
+                DateTime blockStart = default, last = default;
+                string key = string.Empty;
+                bool open = false;
+                foreach (UsageEntry e in selected)
+                {
+                    if (!open || e.Timestamp - blockStart > BlockLength || e.Timestamp - last > BlockLength)
+                    {
+                        blockStart = new DateTime(e.Timestamp.Year, e.Timestamp.Month, e.Timestamp.Day, e.Timestamp.Hour, 0, 0, DateTimeKind.Utc);
+                        key = TimeZoneInfo.ConvertTimeFromUtc(blockStart, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+                        open = true;
+                    }
+                    last = e.Timestamp;
+                    Add(groups, key, e, prices, unknown, blockStart);
+                }
+            }
+            else
+            {
+                foreach (UsageEntry e in selected)
+                {
+                    Add(groups, KeyOf(e, query.GroupBy, zone), e, prices, unknown, null);
+                }
+            }
+
+            List<TranscriptUsageRow> rows = new List<TranscriptUsageRow>(groups.Count);
+            foreach (KeyValuePair<string, Group> kv in groups)
+            {
+                rows.Add(kv.Value.ToRow(kv.Key, query.GroupBy, zone));
+            }
+            if (query.GroupBy == UsageGrouping.Session || query.GroupBy == UsageGrouping.Agent)
+            {
+                rows.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : string.CompareOrdinal(a.Key, b.Key));
+            }
+            else
+            {
+                rows.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            }
+            return new TranscriptReportResult(rows, new List<string>(unknown));
+        }
+
+        /// <summary>The group key of an entry (not for Block, which depends on the entries before it).</summary>
+        public static string KeyOf(UsageEntry e, UsageGrouping grouping, TimeZoneInfo zone)
+        {
+            switch (grouping)
+            {
+                case UsageGrouping.Day:
+                    return TimeZoneInfo.ConvertTimeFromUtc(e.Timestamp, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                case UsageGrouping.Week:
+                    DateTime d = TimeZoneInfo.ConvertTimeFromUtc(e.Timestamp, zone).Date;
+                    int back = ((int)d.DayOfWeek + 6) % 7;
+                    return d.AddDays(-back).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                case UsageGrouping.Month:
+                    return TimeZoneInfo.ConvertTimeFromUtc(e.Timestamp, zone).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+                case UsageGrouping.Session:
+                    return e.SessionId ?? "(unknown)";
+                case UsageGrouping.Project:
+                    return e.Project;
+                case UsageGrouping.Model:
+                    return e.Model;
+                case UsageGrouping.Agent:
+                    return e.IsSidechain ? (e.AgentId ?? "subagent") : "main";
+                case UsageGrouping.Branch:
+                    return string.IsNullOrEmpty(e.GitBranch) ? "(none)" : e.GitBranch!;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(grouping), grouping, null);
+            }
+        }
+
+        private static void Add(Dictionary<string, Group> groups, string key, UsageEntry e, PriceTable prices, SortedSet<string> unknown, DateTime? blockStart)
+        {
+            if (!groups.TryGetValue(key, out Group? g))
+            {
+                g = new Group { First = e.Timestamp, Last = e.Timestamp, BlockStart = blockStart };
+                groups.Add(key, g);
+            }
+            g.Add(e);
+            double? cost = prices.Cost(e);
+            if (cost is double c) { g.Cost = (g.Cost ?? 0) + c; }
+            else
+            {
+                g.CostKnown = false;
+                unknown.Add(e.Model);
+            }
+        }
+
+        private static bool Matches(List<Regex> patterns, UsageEntry e)
+        {
+            foreach (Regex r in patterns)
+            {
+                if (r.IsMatch(e.Project) || (e.Cwd is not null && r.IsMatch(e.Cwd))) { return true; }
+            }
+            return false;
+        }
+
+        private static Regex Glob(string pattern) =>
+            new Regex("^" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+
+        private sealed class Group
+        {
+            private readonly HashSet<string> _sessions = new HashSet<string>(StringComparer.Ordinal);
+            private readonly SortedSet<string> _models = new SortedSet<string>(StringComparer.Ordinal);
+            private string? _project;
+            private bool _manyProjects;
+
+            public DateTime First;
+            public DateTime Last;
+            public DateTime? BlockStart;
+            public long Responses, Input, Output, CacheCreate, CacheRead;
+            public double? Cost;
+            public bool CostKnown = true;
+
+            public void Add(UsageEntry e)
+            {
+                if (e.Timestamp < First) { First = e.Timestamp; }
+                if (e.Timestamp > Last) { Last = e.Timestamp; }
+                Responses++;
+                Input += e.InputTokens;
+                Output += e.OutputTokens;
+                CacheCreate += e.CacheCreationTokens;
+                CacheRead += e.CacheReadTokens;
+                if (e.SessionId is not null) { _sessions.Add(e.SessionId); }
+                _models.Add(e.Model);
+                if (_project is null) { _project = e.Project; }
+                else if (!string.Equals(_project, e.Project, StringComparison.Ordinal)) { _manyProjects = true; }
+            }
+
+            public TranscriptUsageRow ToRow(string key, UsageGrouping grouping, TimeZoneInfo zone)
+            {
+                DateTime start = BlockStart ?? First;
+                DateTime end = BlockStart is DateTime b ? b + BlockLength : Last;
+                return new TranscriptUsageRow
+                {
+                    GroupBy = grouping,
+                    Key = key,
+                    Start = TimeZoneInfo.ConvertTimeFromUtc(start, zone),
+                    End = TimeZoneInfo.ConvertTimeFromUtc(end, zone),
+                    Project = _manyProjects ? null : _project,
+                    Sessions = _sessions.Count,
+                    Responses = Responses,
+                    InputTokens = Input,
+                    OutputTokens = Output,
+                    CacheCreationTokens = CacheCreate,
+                    CacheReadTokens = CacheRead,
+                    TotalTokens = Input + Output + CacheCreate + CacheRead,
+                    CostUsd = Cost,
+                    CostKnown = CostKnown,
+                    Models = string.Join(", ", _models),
+                    Precision = UsagePrecision.Exact,
+                };
+            }
+        }
+    }
+}

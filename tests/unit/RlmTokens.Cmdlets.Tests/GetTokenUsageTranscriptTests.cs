@@ -1,0 +1,143 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.Json;
+
+namespace RlmTokens.Cmdlets.Tests
+{
+    public sealed class GetTokenUsageTranscriptTests
+    {
+        private static string SampleTranscripts => Path.Combine(Repo.Samples, "transcripts");
+
+        [Fact]
+        public void Transcript_ByDayAndModelOnSamples_ShouldEqualTheManifest()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+            using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(SampleTranscripts, "manifest.json")));
+            JsonElement expected = manifest.RootElement.GetProperty("expected");
+
+            var days = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot $args[0] -TimeZone UTC -NoCache", SampleTranscripts);
+            Assert.Empty(ps.Errors);
+            Assert.Equal(expected.GetProperty("days").EnumerateObject().Select(d => d.Name), days.Select(d => d.Key));
+            foreach (TranscriptUsageRow row in days)
+            {
+                JsonElement e = expected.GetProperty("days").GetProperty(row.Key);
+                Assert.Equal(e.GetProperty("output").GetInt64(), row.OutputTokens);
+                Assert.Equal(e.GetProperty("cacheRead").GetInt64(), row.CacheReadTokens);
+                Assert.Equal(e.GetProperty("cost").GetDouble(), row.CostUsd!.Value, 9);
+                Assert.Equal(UsagePrecision.Exact, row.Precision);
+            }
+
+            var models = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot $args[0] -GroupBy Model -NoCache", SampleTranscripts);
+            Assert.Equal(expected.GetProperty("models").EnumerateObject().Select(m => m.Name).OrderBy(x => x, StringComparer.Ordinal), models.Select(m => m.Key));
+        }
+
+        [Fact]
+        public void Transcript_WithCacheFolderAndExportCsv_ShouldWriteFlatRowsAndReuseTheCache()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+            ps.RunClean("Get-TokenUsage -Transcript -TranscriptRoot $args[0] -GroupBy Session -CacheFolder ./cache | Export-Csv ./sessions.csv -NoTypeInformation", SampleTranscripts);
+            string csv = ws.Read("sessions.csv");
+            Assert.Contains("\"InputTokens\",\"OutputTokens\",\"CacheCreationTokens\",\"CacheReadTokens\",\"TotalTokens\",\"CostUsd\"", csv);
+            Assert.Single(Directory.GetFiles(ws.PathOf("cache"), "transcripts-*.bin"));
+            ps.RunClean("Get-TokenUsage -Transcript -TranscriptRoot $args[0] -CacheFolder ./cache -Verbose", SampleTranscripts);
+            Assert.Contains(ps.Verbose, v => v.Message.Contains("6 answered from the cache"));
+        }
+
+        [Fact]
+        public void Transcript_WithMalformedLineAndUnknownModel_ShouldWarnAndMarkCostUnknown()
+        {
+            using var ws = new TempWorkspace();
+            string file = ws.Write("claude/projects/-x/s.jsonl",
+                "{\"type\":\"assistant\",\"timestamp\":\"2026-09-01T10:00:00Z\",\"sessionId\":\"s\",\"requestId\":\"r\",\"message\":{\"id\":\"m\",\"model\":\"mystery-9\",\"usage\":{\"input_tokens\":5,\"output_tokens\":7}}}\n"
+                + "{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":\n", bom: false, crlf: false);
+            using var ps = new PowerShellHost(ws.Root);
+            TranscriptUsageRow row = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot ./claude -NoCache -TimeZone UTC").Single();
+            Assert.Empty(ps.Errors);
+            Assert.Null(row.CostUsd);
+            Assert.False(row.CostKnown);
+            Assert.Equal(12, row.TotalTokens);
+            Assert.Contains(ps.Warnings, w => w.Message.Contains("1 malformed") && w.Message.Contains(file + ":2"));
+            Assert.Contains(ps.Warnings, w => w.Message.Contains("mystery-9"));
+        }
+
+        [Fact]
+        public void Transcript_WithBadArguments_ShouldWriteStableErrors()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+            ps.Run("Get-TokenUsage -Transcript -TranscriptRoot ./none");
+            ErrorRecord missing = ps.SingleError("FileNotFound,RlmTokens.Cmdlets.GetTokenUsageCommand");
+            Assert.Equal(ErrorCategory.ObjectNotFound, missing.CategoryInfo.Category);
+            ps.Run("Get-TokenUsage -Transcript -TranscriptRoot $args[0] -TimeZone Nowhere/Never", SampleTranscripts);
+            Assert.Equal("Nowhere/Never", ps.SingleError("UnknownTimeZone,RlmTokens.Cmdlets.GetTokenUsageCommand").TargetObject);
+            ps.Run("Get-TokenUsage -Transcript -TranscriptRoot $args[0] -GroupBy Tool", SampleTranscripts);
+            Assert.Equal(ErrorCategory.InvalidArgument, ps.SingleError("GroupingNotSupported,RlmTokens.Cmdlets.GetTokenUsageCommand").CategoryInfo.Category);
+        }
+
+        [Fact]
+        public void Transcript_WithoutRootAndNoTranscripts_ShouldWarn()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+            ps.Run("$env:CLAUDE_CONFIG_DIR = $args[0]; $env:HOME = $args[0]; Get-TokenUsage -Transcript -NoCache", ws.PathOf("empty"));
+            Assert.Empty(ps.Errors);
+            Assert.Single(ps.Warnings);
+        }
+    }
+
+    public sealed class GetTokenPriceTests
+    {
+        [Fact]
+        public void GetTokenPrice_WithDatedAndWildcardNames_ShouldReturnPrices()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+            ModelPrice p = ps.RunAs<ModelPrice>("Get-TokenPrice -Model claude-sonnet-4-5-20250929").Single();
+            Assert.Equal(3e-6, p.InputPerToken, 15);
+            Assert.Equal(6e-6, p.InputAbove200kPerToken!.Value, 15);
+            var opus = ps.RunAs<ModelPrice>("'claude-opus*' | Get-TokenPrice");
+            Assert.True(opus.Count >= 3);
+            Assert.All(opus, o => Assert.StartsWith("claude-opus", o.Model));
+        }
+
+        [Fact]
+        public void GetTokenPrice_WithProjectConfigAndPriceFile_ShouldApplyOverrides()
+        {
+            using var ws = new TempWorkspace();
+            ws.Write("RLM/config/project-config.json", "{ \"tokenTracking\": { \"costPerToken\": { \"claude-haiku-4-5-input\": 2e-6 } } }");
+            ws.Write("prices.json", "{ \"my-model\": { \"input_cost_per_token\": 1e-7, \"output_cost_per_token\": 2e-7 } }", bom: false);
+            using var ps = new PowerShellHost(ws.Root);
+            ModelPrice haiku = ps.RunAs<ModelPrice>("Get-TokenPrice claude-haiku-4-5").Single();
+            Assert.Equal(2e-6, haiku.InputPerToken, 15);
+            Assert.Equal(PriceSource.ProjectConfig, haiku.Source);
+            ModelPrice mine = ps.RunAs<ModelPrice>("Get-TokenPrice my-model -PriceFile ./prices.json").Single();
+            Assert.Equal(PriceSource.PriceFile, mine.Source);
+        }
+
+        [Fact]
+        public void GetTokenPrice_WithUnknownModelOrMissingFile_ShouldWriteErrors()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+            ps.Run("Get-TokenPrice nope-model");
+            ErrorRecord e = ps.SingleError("ModelPriceNotFound,RlmTokens.Cmdlets.GetTokenPriceCommand");
+            Assert.Equal("nope-model", e.TargetObject);
+            Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
+            ps.Run("Get-TokenPrice -PriceFile ./missing.json");
+            ps.SingleError("FileNotFound,RlmTokens.Cmdlets.GetTokenPriceCommand");
+        }
+
+        [Fact]
+        public void GetTokenPrice_ModelCompletion_ShouldOfferBuiltInNames()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+            var matches = ps.Run("$s = 'Get-TokenPrice -Model claude-hai'; (TabExpansion2 -inputScript $s -cursorColumn $s.Length).CompletionMatches.CompletionText");
+            Assert.Contains(matches, m => m?.ToString() == "claude-haiku-4-5");
+        }
+    }
+}

@@ -185,6 +185,23 @@ namespace RlmTokens.Core.Tests.Reliability
             Assert.Equal(before, s.Snapshot());
         }
 
+        [Fact]
+        public void AddEstimate_WithKeptPropertyThatCannotBeWrittenBack_ShouldReportWriteFailedAndLeaveFileIntact()
+        {
+            // Found by fuzzing: an escaped lone surrogate parses (into the kept unknown properties) but
+            // cannot be serialized again; the serializer's JsonException escaped from AddEstimate.
+            using var s = new Scratch();
+            string path = s.Write("token-estimates.json", "{ \"operations\": { \"tool_calls\": 2, \"odd\": \"\\ud800\" } }");
+            var before = s.Snapshot();
+
+            var e = Assert.Throws<DataFileWriteException>(() => s.Tracker().AddEstimate(ToolCall));
+
+            Assert.Equal("WriteFailed", e.ErrorId);
+            Assert.Equal(path, e.Target);
+            Assert.Equal(before.Where(kv => !kv.Key.EndsWith(".rlmtokens.lock", StringComparison.Ordinal)), s.Snapshot().Where(kv => !kv.Key.EndsWith(".rlmtokens.lock", StringComparison.Ordinal)));
+            Assert.Empty(Directory.EnumerateFiles(s.Workspace.TokenUsageFolder, "*.tmp"));
+        }
+
         public static IEnumerable<object[]> HostileIds => new[]
         {
             "../../x", "..", ".", "../token-estimates", "a/b", "a\\b", "/etc/passwd", "C:\\Windows\\x", "\\\\server\\share\\x",

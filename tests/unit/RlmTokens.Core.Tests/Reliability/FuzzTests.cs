@@ -87,7 +87,7 @@ namespace RlmTokens.Core.Tests.Reliability
             new string('[', 80), new string(']', 80), ",", ":", "\"", "\\", "{", "}", "\uFEFF", "\u0001", "\r\n",
         };
 
-        private static Arbitrary<Mutation> Mutations(int sources) =>
+        internal static Arbitrary<Mutation> Mutations(int sources) =>
             (from source in Gen.Choose(0, sources - 1)
              from seed in Gen.Choose(0, int.MaxValue - 1)
              from count in Gen.Choose(1, 8)
@@ -267,7 +267,7 @@ namespace RlmTokens.Core.Tests.Reliability
 
         private static string DecodeLoosely(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 
-        private static string Describe(Exception? e, byte[] input) =>
+        internal static string Describe(Exception? e, byte[] input) =>
             e is null ? string.Empty : e.GetType().FullName + ": " + e.Message + "\ninput (base64): " + Convert.ToBase64String(input.Take(4000).ToArray());
     }
 }

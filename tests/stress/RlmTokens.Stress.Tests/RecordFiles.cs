@@ -50,6 +50,21 @@ namespace RlmTokens.Stress.Tests
             }
         }
 
+        /// <summary>The "- **Session**: id" line of every compaction entry of RLM/progress/logs/*.md.</summary>
+        public static IEnumerable<string> CompactLogEntries(string ws)
+        {
+            string folder = Path.Combine(ws, "RLM", "progress", "logs");
+            if (!Directory.Exists(folder)) { yield break; }
+            foreach (string f in Directory.EnumerateFiles(folder, "*.md"))
+            {
+                foreach (string line in File.ReadAllLines(f))
+                {
+                    const string Prefix = "- **Session**: ";
+                    if (line.StartsWith(Prefix, StringComparison.Ordinal)) { yield return line.Substring(Prefix.Length).Trim(); }
+                }
+            }
+        }
+
         /// <summary>note of every object of RLM/progress/token-usage.log (pretty-printed objects one after another).</summary>
         public static IEnumerable<string> UsageLog(string ws)
         {

@@ -51,6 +51,13 @@ namespace RlmTokens.Stress.Tests
                     v.Failures.Add("does not parse: " + name + ": " + e.Message);
                 }
             }
+            string progress = Path.GetDirectoryName(tokenUsage)!;
+            foreach (string file in Directory.EnumerateFiles(progress))
+            {
+                string name = Path.GetFileName(file);
+                if (name.StartsWith('.') && name.EndsWith(".tmp", StringComparison.Ordinal)) { v.TempFiles++; }
+                else if (name.Contains(".corrupt-", StringComparison.Ordinal)) { v.CorruptFiles++; v.Failures.Add("set aside as corrupt: " + name); }
+            }
             // Readers' patterns never see a temp file.
             foreach (string pattern in new[] { "*.json", "daily-*.json", "cost-*.json", "token-estimates.json", "compact-events.json" })
             {

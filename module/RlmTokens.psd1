@@ -13,12 +13,17 @@
     CmdletsToExport      = @(
         'Add-TokenEstimate'
         'Add-TokenUsage'
+        'Export-TokenUsage'
+        'Get-TokenOptimization'
         'Get-TokenPrice'
         'Get-TokenUsage'
         'Import-SessionCost'
+        'Install-TokenHook'
         'Register-CompactEvent'
         'Start-TokenSession'
         'Stop-TokenSession'
+        'Test-TokenBudget'
+        'Uninstall-TokenHook'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

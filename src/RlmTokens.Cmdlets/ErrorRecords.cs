@@ -23,6 +23,7 @@ namespace RlmTokens.Cmdlets
             {
                 case CorruptDataFileException _:
                 case InvalidHookInputException _:
+                case InvalidHookSettingsException _:
                 case InvalidCostOutputException _:
                 case InvalidTranscriptException _:
                     return ErrorCategory.InvalidData;
@@ -43,6 +44,10 @@ namespace RlmTokens.Cmdlets
                     return ErrorCategory.ReadError;
                 case InvalidArgumentException _:
                     return ErrorCategory.InvalidArgument;
+                case Export.ExportFileExistsException _:
+                    return ErrorCategory.ResourceExists;
+                case Export.ExportAppendMismatchException _:
+                    return ErrorCategory.InvalidData;
                 default:
                     return ErrorCategory.NotSpecified;
             }

@@ -32,7 +32,7 @@ namespace RlmTokens.Cmdlets
         /// <summary>The tracker of the resolved workspace (resolved on first use).</summary>
         protected TokenTracker Tracker => _tracker ??= new TokenTracker(ResolveWorkspace(null), Clock, LockTimeout);
 
-        /// <summary>How long a writer waits for a folder lock: 10 seconds, or $env:RLMTOKENS_LOCK_TIMEOUT_MS.</summary>
+        /// <summary>How long a writer waits for a folder lock: 30 seconds, or $env:RLMTOKENS_LOCK_TIMEOUT_MS.</summary>
         protected TimeSpan LockTimeout => LockSettings.FromEnvironment();
 
         /// <summary>

@@ -33,7 +33,7 @@ namespace RlmTokens
     public sealed class TokenTracker
     {
         /// <summary>How long a writer waits for the folder lock before reporting LockTimeout.</summary>
-        public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
+        public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(30);
 
         private static readonly object s_configCacheGate = new object();
         private static (string Path, DateTime Stamp, long Length, EstimationSettings Settings)? s_configCache;

@@ -64,6 +64,7 @@ namespace RlmTokens.Cmdlets
                             WriteObject(record);
                         }
                         break;
+                    case SourceSet: ProcessSource(); break;
                     case TranscriptSet: ProcessTranscript(); break;
                     case HistorySet:
                         DateTime until = (Until ?? Tracker.Today).Date;

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
+using RlmTokens.Completion;
 using RlmTokens.Storage;
 
 namespace RlmTokens.Cmdlets.Completion
@@ -45,7 +46,7 @@ namespace RlmTokens.Cmdlets.Completion
         private static Workspace? Locate(IDictionary bound)
         {
             string? root = null;
-            PathIntrinsics? paths = Runspace.DefaultRunspace?.SessionStateProxy?.Path;
+            PathIntrinsics? paths = CurrentPaths();
             object? given = bound?["Path"] ?? bound?["WorkspaceRoot"];
             if (given is string p && p.Length > 0)
             {
@@ -62,6 +63,21 @@ namespace RlmTokens.Cmdlets.Completion
             return root is not null && Directory.Exists(root) ? new Workspace(root) : null;
         }
 
+        /// <summary>
+        /// The session's path intrinsics. A completer runs on the pipeline thread while the runspace is
+        /// busy, where Runspace.SessionStateProxy throws ("A pipeline is already running"); a script
+        /// block invoked on that thread reaches the same session state.
+        /// </summary>
+        private static PathIntrinsics? CurrentPaths()
+        {
+            if (Runspace.DefaultRunspace is null) { return null; }
+            foreach (PSObject result in ScriptBlock.Create("$ExecutionContext.SessionState.Path").Invoke())
+            {
+                if (result?.BaseObject is PathIntrinsics paths) { return paths; }
+            }
+            return null;
+        }
+
         private static string Quote(string value) =>
             value.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', '(', ')', '{', '}', ';', ',', '&', '@', '#' }) >= 0
                 ? "'" + value.Replace("'", "''") + "'"
@@ -71,19 +87,7 @@ namespace RlmTokens.Cmdlets.Completion
     /// <summary>Session ids: the open session, archived sessions, captured costs.</summary>
     public sealed class SessionIdCompleter : WorkspaceCompleter
     {
-        protected override IEnumerable<string> Candidates(Workspace workspace)
-        {
-            if (!Directory.Exists(workspace.TokenUsageFolder)) { yield break; }
-            foreach (string file in Directory.EnumerateFiles(workspace.TokenUsageFolder, "*.json"))
-            {
-                string name = Path.GetFileNameWithoutExtension(file);
-                if (name.StartsWith("cost-", StringComparison.Ordinal)) { yield return name.Substring(5); }
-                else if (name.StartsWith("SESSION-", StringComparison.Ordinal)) { yield return name; }
-            }
-            var tracker = new TokenTracker(workspace);
-            string? current = tracker.GetSessionSummaryOrNull()?.SessionId;
-            if (current is not null) { yield return current; }
-        }
+        protected override IEnumerable<string> Candidates(Workspace workspace) => WorkspaceNames.SessionIds(workspace);
     }
 
     /// <summary>Subagent types: RLM's table, the configured ones, and those already recorded.</summary>
@@ -94,5 +98,24 @@ namespace RlmTokens.Cmdlets.Completion
             var tracker = new TokenTracker(workspace);
             foreach (string type in tracker.LoadSettings().Value.SubagentTokens.Keys) { yield return type; }
         }
+    }
+
+    /// <summary>Models: those priced in project-config.json (tokenTracking.costPerToken).</summary>
+    public sealed class ModelCompleter : WorkspaceCompleter
+    {
+        protected override IEnumerable<string> Candidates(Workspace workspace) => WorkspaceNames.Models(workspace);
+    }
+
+    /// <summary>Agents: the subagent types of the estimation table and the agents the open session called.</summary>
+    public sealed class AgentCompleter : WorkspaceCompleter
+    {
+        protected override IEnumerable<string> Candidates(Workspace workspace) =>
+            WorkspaceNames.Agents(workspace, new TokenTracker(workspace).LoadSettings().Value.SubagentTokens.Keys);
+    }
+
+    /// <summary>Task ids: the open session's tasks and TASK-*.md files under RLM/tasks.</summary>
+    public sealed class TaskIdCompleter : WorkspaceCompleter
+    {
+        protected override IEnumerable<string> Candidates(Workspace workspace) => WorkspaceNames.TaskIds(workspace);
     }
 }

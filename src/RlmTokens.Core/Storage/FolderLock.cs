@@ -52,9 +52,11 @@ namespace RlmTokens.Storage
                 catch (IOException e) when (IsContention(e))
                 {
                     if (clock.Elapsed >= timeout) { throw new LockTimeoutException(path, timeout); }
-                    int wait = Math.Min(delay + jitter.Next(0, delay + 1), 50);
+                    // Short, jittered polls: a waiter that slept long would lose every race to those that
+                    // poll often, and under load could starve until the timeout.
+                    int wait = delay + jitter.Next(0, delay + 1);
                     if (cancellation.WaitHandle.WaitOne(wait)) { cancellation.ThrowIfCancellationRequested(); }
-                    delay = Math.Min(delay * 2, 32);
+                    delay = Math.Min(delay * 2, 8);
                 }
             }
         }

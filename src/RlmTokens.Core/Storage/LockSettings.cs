@@ -5,7 +5,7 @@ namespace RlmTokens.Storage
 {
     /// <summary>
     /// How long writers wait for a folder lock. The default is <see cref="TokenTracker.DefaultLockTimeout"/>
-    /// (10 seconds); the environment variable <c>RLMTOKENS_LOCK_TIMEOUT_MS</c> (whole milliseconds,
+    /// (30 seconds); the environment variable <c>RLMTOKENS_LOCK_TIMEOUT_MS</c> (whole milliseconds,
     /// 0 to 600000) overrides it for every cmdlet of the process, so a hook or a test can shorten it.
     /// </summary>
     public static class LockSettings

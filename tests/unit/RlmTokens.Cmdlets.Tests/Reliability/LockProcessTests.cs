@@ -81,7 +81,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             ps.Runspace = host.Runspace;
             ps.AddScript("Add-TokenEstimate -Operation Tool -ToolName Bash");
             IAsyncResult pending = ps.BeginInvoke();
-            // Let it reach the lock wait (the default timeout is 10 s, far longer than this pause).
+            // Let it reach the lock wait (the default timeout is 30 s, far longer than this pause).
             WaitUntil(() => ps.InvocationStateInfo.State == PSInvocationState.Running);
             Thread.Sleep(500);
             await Task.Run(ps.Stop).WaitAsync(TimeSpan.FromSeconds(60));

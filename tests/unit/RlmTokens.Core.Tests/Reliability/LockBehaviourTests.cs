@@ -26,22 +26,22 @@ namespace RlmTokens.Core.Tests.Reliability
         [Fact]
         public void DefaultLockTimeout_ShouldBeTenSeconds()
         {
-            Assert.Equal(TimeSpan.FromSeconds(10), TokenTracker.DefaultLockTimeout);
+            Assert.Equal(TimeSpan.FromSeconds(30), TokenTracker.DefaultLockTimeout);
             Assert.Equal("RLMTOKENS_LOCK_TIMEOUT_MS", LockSettings.TimeoutVariable);
         }
 
         [Theory]
-        [InlineData(null, 10000)]
-        [InlineData("", 10000)]
+        [InlineData(null, 30000)]
+        [InlineData("", 30000)]
         [InlineData("250", 250)]
         [InlineData(" 300 ", 300)]
         [InlineData("0", 0)]
         [InlineData("600000", 600000)]
-        [InlineData("600001", 10000)]
-        [InlineData("-5", 10000)]
-        [InlineData("1.5", 10000)]
-        [InlineData("abc", 10000)]
-        [InlineData("99999999999999999999", 10000)]
+        [InlineData("600001", 30000)]
+        [InlineData("-5", 30000)]
+        [InlineData("1.5", 30000)]
+        [InlineData("abc", 30000)]
+        [InlineData("99999999999999999999", 30000)]
         public void LockSettings_FromVariable_ShouldParseWholeMillisecondsElseDefault(string? value, int expectedMs)
         {
             Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), LockSettings.FromVariable(value));

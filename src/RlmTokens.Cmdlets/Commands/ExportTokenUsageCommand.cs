@@ -1,0 +1,171 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using RlmTokens.Cmdlets.Resources;
+using RlmTokens.Errors;
+using RlmTokens.Export;
+
+namespace RlmTokens.Cmdlets
+{
+    /// <summary>
+    /// Writes what it receives (any RlmTokens output object), or without input the workspace's daily
+    /// history, to a CSV, JSON, JSON Lines or Markdown file: the replacement for token-tracker.sh export.
+    /// </summary>
+    [Cmdlet(VerbsData.Export, "TokenUsage", SupportsShouldProcess = true)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class ExportTokenUsageCommand : RlmTokensCmdlet
+    {
+        private ExportTable? _table;
+        private bool _received;
+        private string? _file;
+        private ExportFormat _format;
+
+        /// <summary>The file to write (not a wildcard pattern). -Path stays the workspace root, as on every RlmTokens cmdlet.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("PSPath", "LP", "FilePath")]
+        [ValidateNotNullOrEmpty]
+        public string LiteralPath { get; set; } = string.Empty;
+
+        /// <summary>An object to write: any RlmTokens output object (its properties become the columns).</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>Csv, Json, Jsonl or Markdown; default: from the file's extension.</summary>
+        [Parameter]
+        public ExportFormat? Format { get; set; }
+
+        /// <summary>The Markdown heading (default "Token usage").</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Title { get; set; } = "Token usage";
+
+        /// <summary>Add to the end of the file instead of replacing it.</summary>
+        [Parameter]
+        public SwitchParameter Append { get; set; }
+
+        /// <summary>Replace a read-only file.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Do not replace an existing file.</summary>
+        [Parameter]
+        [Alias("NoOverwrite")]
+        public SwitchParameter NoClobber { get; set; }
+
+        /// <summary>Return the written file.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            _file = ResolveFilePath(LiteralPath);
+            ExportFormat? format = Format ?? TableWriters.FormatOf(_file);
+            if (format is null)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("UnknownExportFormat", ErrorCategory.InvalidArgument, LiteralPath,
+                    string.Format(CultureInfo.CurrentCulture, Strings.UnknownExportFormat, LiteralPath)));
+            }
+            _format = format!.Value;
+            string? folder = System.IO.Path.GetDirectoryName(_file);
+            if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+            {
+                ThrowTerminatingError(ErrorRecords.Create("ExportFolderNotFound", ErrorCategory.ObjectNotFound, folder,
+                    string.Format(CultureInfo.CurrentCulture, Strings.ExportFolderNotFound, folder)));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject is null) { return; }
+            _received = true;
+            var values = new List<KeyValuePair<string, object?>>();
+            foreach (PSPropertyInfo property in InputObject.Properties)
+            {
+                values.Add(new KeyValuePair<string, object?>(property.Name, ValueOf(property)));
+            }
+            if (_table is null)
+            {
+                var columns = new List<string>(values.Count);
+                foreach (KeyValuePair<string, object?> kv in values) { columns.Add(kv.Key); }
+                _table = new ExportTable(columns);
+            }
+            _table.AddRow(values);
+        }
+
+        protected override void EndProcessing()
+        {
+            try
+            {
+                ExportTable? table = _table;
+                if (!_received)
+                {
+                    if (MyInvocation.ExpectingInput)
+                    {
+                        WriteWarning(string.Format(CultureInfo.CurrentCulture, Strings.ExportNothingReceived, _file));
+                        return;
+                    }
+                    Outcome<IReadOnlyList<TokenUsageDay>> history = Tracker.GetHistory(DateTime.MinValue, DateTime.MaxValue.Date);
+                    WriteProblems(history);
+                    table = ExportTable.FromDays(history.Value);
+                }
+                if (table is null) { return; }
+                string action = string.Format(CultureInfo.CurrentCulture, Append ? Strings.ExportAppendAction : Strings.ExportWriteAction, table.Rows.Count, _format);
+                if (!ShouldProcess(_file, action)) { return; }
+                FileInfo written = TableExporter.Write(_file!, table,
+                    new ExportOptions { Format = _format, Append = Append, NoClobber = NoClobber, Force = Force, Title = Title }, Cancellation);
+                WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.ExportWritten, table.Rows.Count, written.FullName));
+                if (PassThru)
+                {
+                    // Through the provider, so the FileInfo carries PSPath and shows as Get-Item shows it.
+                    foreach (PSObject item in SessionState.InvokeProvider.Item.Get(new[] { written.FullName }, true, true))
+                    {
+                        WriteObject(item);
+                    }
+                }
+            }
+            catch (RlmTokensException e)
+            {
+                WriteError(ErrorRecords.From(e));
+            }
+            finally
+            {
+                base.EndProcessing();
+            }
+        }
+
+        // The value as the PowerShell adapter gives it, reduced to a scalar the writers know.
+        private static object? ValueOf(PSPropertyInfo property)
+        {
+            object? value;
+            try { value = property.Value; }
+            catch (GetValueException) { return null; }
+            if (value is PSObject ps) { value = ps.BaseObject; }
+            switch (value)
+            {
+                case null:
+                case string _:
+                case bool _:
+                case char _:
+                case DateTime _:
+                case DateTimeOffset _:
+                case TimeSpan _:
+                case Guid _:
+                case Enum _:
+                    return value;
+                case IEnumerable items:
+                    var parts = new List<string>();
+                    foreach (object? item in items)
+                    {
+                        object? v = item is PSObject p ? p.BaseObject : item;
+                        parts.Add(ExportValues.Text(v));
+                    }
+                    return string.Join(";", parts);
+                default:
+                    return ExportValues.IsNumber(value) ? value : ExportValues.Text(value);
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using RlmTokens.Cmdlets.Resources;
+using RlmTokens.Errors;
+using RlmTokens.HookSettings;
+
+namespace RlmTokens.Cmdlets
+{
+    /// <summary>
+    /// Replaces RLM's token scripts in a workspace's Claude Code hook settings (.claude/settings.json,
+    /// .claude/settings.local.json, .claude/hooks/hooks.json) with RlmTokens cmdlet commands, and adds the
+    /// events RLM misses. One ShouldProcess per file, listing the changes; a timestamped backup of each.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Install, "TokenHook", SupportsShouldProcess = true)]
+    [OutputType(typeof(TokenHookChange))]
+    public sealed class InstallTokenHookCommand : RlmTokensCmdlet
+    {
+        /// <summary>Return one object per hook changed.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var migrator = new HookMigrator(ResolveWorkspace(null), Clock);
+            IReadOnlyList<HookFilePlan> plans;
+            try
+            {
+                plans = migrator.PlanInstall();
+            }
+            catch (RlmTokensException e)
+            {
+                ThrowTerminatingError(ErrorRecords.From(e));
+                return;
+            }
+            if (plans.Count == 0)
+            {
+                WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.HooksAlreadyInstalled, migrator.Workspace.Root));
+                return;
+            }
+            foreach (HookFilePlan plan in plans)
+            {
+                string description = string.Format(CultureInfo.CurrentCulture, Strings.InstallHookDescription, plan.Path, plan.Changes.Count, Environment.NewLine, plan.Describe());
+                string warning = string.Format(CultureInfo.CurrentCulture, Strings.InstallHookWarning, plan.Path, plan.Changes.Count);
+                if (!ShouldProcess(description, warning, Strings.InstallHookCaption)) { continue; }
+                HookCommandWriter.Apply(this, migrator, plan, PassThru);
+            }
+        }
+    }
+
+    /// <summary>Applies one planned file for Install-/Uninstall-TokenHook and reports it.</summary>
+    internal static class HookCommandWriter
+    {
+        public static void Apply(RlmTokensCmdlet cmdlet, HookMigrator migrator, HookFilePlan plan, bool passThru)
+        {
+            try
+            {
+                string? backup = migrator.Apply(plan);
+                cmdlet.WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.HookFileChanged, plan.Path, plan.Changes.Count, backup ?? "-"));
+                if (!passThru) { return; }
+                foreach (TokenHookChange change in plan.Changes)
+                {
+                    cmdlet.WriteObject(change);
+                }
+            }
+            catch (RlmTokensException e)
+            {
+                cmdlet.WriteError(ErrorRecords.From(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using RlmTokens.Errors;
+using RlmTokens.Storage;
+
+namespace RlmTokens.Json
+{
+    /// <summary>
+    /// Reads a JSON file as a JsonDocument (no serializer at all): for other tools' files and small
+    /// settings read field by field. Tolerant as RLM's files need: BOM, comments, trailing commas.
+    /// </summary>
+    internal static class JsonDocuments
+    {
+        internal static readonly JsonDocumentOptions Options = new JsonDocumentOptions
+        {
+            AllowTrailingCommas = true,
+            CommentHandling = JsonCommentHandling.Skip,
+            MaxDepth = 64,
+        };
+
+        /// <summary>The parsed file, or null when it does not exist or is blank.</summary>
+        /// <exception cref="CorruptDataFileException">Not JSON.</exception>
+        public static JsonDocument? Load(string path)
+        {
+            byte[] bytes;
+            try
+            {
+                if (Directory.Exists(path)) { throw new DataFileReadException(path, new IOException(Resources.Messages.DirectoryInsteadOfFile)); }
+                var info = new FileInfo(path);
+                if (!info.Exists) { return null; }
+                if (info.Length > JsonFileStore.MaxDataFileBytes)
+                {
+                    throw new CorruptDataFileException(path, null, string.Format(CultureInfo.CurrentCulture, Resources.Messages.FileTooLarge, info.Length, JsonFileStore.MaxDataFileBytes));
+                }
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                bytes = new byte[stream.Length];
+                int read = 0;
+                while (read < bytes.Length)
+                {
+                    int n = stream.Read(bytes, read, bytes.Length - read);
+                    if (n == 0) { break; }
+                    read += n;
+                }
+            }
+            catch (FileNotFoundException) { return null; }
+            catch (DirectoryNotFoundException) { return null; }
+            catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
+            catch (IOException e) { throw new DataFileReadException(path, e); }
+            return Parse(path, bytes);
+        }
+
+        public static JsonDocument? Parse(string path, byte[] bytes)
+        {
+            int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+            bool blank = true;
+            for (int i = start; i < bytes.Length && blank; i++)
+            {
+                byte b = bytes[i];
+                blank = b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n';
+            }
+            if (blank) { return null; }
+            try
+            {
+                return JsonDocument.Parse(new ReadOnlyMemory<byte>(bytes, start, bytes.Length - start), Options);
+            }
+            catch (JsonException e)
+            {
+                throw new CorruptDataFileException(path, null, e.Message, e);
+            }
+        }
+
+        /// <summary>The property of an object, case-insensitively; default when absent or not an object.</summary>
+        public static JsonElement Get(this JsonElement e, string name)
+        {
+            if (e.ValueKind != JsonValueKind.Object) { return default; }
+            if (e.TryGetProperty(name, out JsonElement v)) { return v; }
+            foreach (JsonProperty p in e.EnumerateObject())
+            {
+                if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) { return p.Value; }
+            }
+            return default;
+        }
+
+        /// <summary>A number as RLM writes them: 1234, 1234.0, "1234"; 0 for anything else.</summary>
+        public static double Number(this JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Number: return e.TryGetDouble(out double d) ? d : 0;
+                case JsonValueKind.String:
+                    return double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) ? s : 0;
+                default: return 0;
+            }
+        }
+
+        public static long Int64(this JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long l)) { return l; }
+            double d = e.Number();
+            return d >= long.MaxValue || d <= long.MinValue ? 0 : (long)Math.Round(d, MidpointRounding.AwayFromZero);
+        }
+
+        /// <summary>A string (numbers and booleans as their text); null for null, absent, objects and arrays.</summary>
+        public static string? Text(this JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.String: return e.GetString();
+                case JsonValueKind.Number: return e.GetRawText();
+                case JsonValueKind.True: return "true";
+                case JsonValueKind.False: return "false";
+                default: return null;
+            }
+        }
+
+        public static bool? Bool(this JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.True: return true;
+                case JsonValueKind.False: return false;
+                case JsonValueKind.String:
+                    string? s = e.GetString();
+                    if (bool.TryParse(s, out bool b)) { return b; }
+                    return null;
+                case JsonValueKind.Number: return e.Number() != 0;
+                default: return null;
+            }
+        }
+
+        /// <summary>Array items; a bare object (PowerShell's one-element array) as one item; nothing for null/{}.</summary>
+        public static System.Collections.Generic.IEnumerable<JsonElement> Items(this JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement x in e.EnumerateArray()) { yield return x; }
+            }
+            else if (e.ValueKind == JsonValueKind.Object)
+            {
+                using var it = e.EnumerateObject();
+                if (it.MoveNext()) { yield return e; }
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using RlmTokens.HookSettings;
+using RlmTokens.Storage;
+
+namespace RlmTokens.Core.Tests
+{
+    public sealed class HookMigratorTests
+    {
+        private static HookMigrator Migrator(TempDir dir) => new HookMigrator(new Workspace(dir.Root), Clocks.At(Clocks.Noon));
+
+        [Fact]
+        public void PlanInstall_OnRlmHooksJson_ShouldPlanReplacementsMoveAndAdditionsWithoutWriting()
+        {
+            using var dir = new TempDir();
+            string path = dir.CopyFixture("claude/rlm-hooks.json", ".claude/hooks/hooks.json");
+            byte[] before = File.ReadAllBytes(path);
+
+            HookFilePlan plan = Assert.Single(Migrator(dir).PlanInstall());
+
+            Assert.Equal(".claude/hooks/hooks.json", plan.Relative);
+            Assert.Equal(6, plan.Changes.Count(c => c.Action == HookChangeAction.Replaced));
+            Assert.Equal(2, plan.Changes.Count(c => c.Action == HookChangeAction.Added));
+            Assert.Contains("remove session-end.ps1 from Stop", plan.Describe());
+            Assert.Equal(before, File.ReadAllBytes(path));
+            Assert.False(File.Exists(Path.Combine(dir.Root, ".claude", "rlmtokens-hooks.json")));
+        }
+
+        [Fact]
+        public void Apply_ThenUninstall_ShouldRoundTripToTheOriginalBytes()
+        {
+            using var dir = new TempDir();
+            string path = dir.CopyFixture("claude/rlm-hooks.json", ".claude/hooks/hooks.json");
+            byte[] before = File.ReadAllBytes(path);
+            HookMigrator migrator = Migrator(dir);
+
+            string? backup = migrator.Apply(migrator.PlanInstall().Single());
+            Assert.Equal(path + ".rlmtokens-20261120T120000Z.bak", backup);
+            Assert.Equal(before, File.ReadAllBytes(backup!));
+            Assert.True(migrator.HasState);
+
+            HookFilePlan undo = Assert.Single(migrator.PlanUninstall());
+            migrator.Apply(undo);
+
+            Assert.Equal(before, File.ReadAllBytes(path));
+            Assert.False(migrator.HasState);
+        }
+
+        [Fact]
+        public void CommandFor_ShouldQuoteThePowerShellForPosixShellsAndCarryTheMarker()
+        {
+            string command = HookMigrator.CommandFor("Add-TokenEstimate");
+
+            Assert.Equal("pwsh -NoProfile -NonInteractive -Command 'Import-Module RlmTokens; $input | Add-TokenEstimate # RlmTokens:Install-TokenHook'", command);
+        }
+
+        [Fact]
+        public void PlanInstall_WithEveryCmdletAlreadyHooked_ShouldPlanNothing()
+        {
+            using var dir = new TempDir();
+            var sb = new StringBuilder("{ \"hooks\": {");
+            sb.Append("\"PostToolUse\": [ { \"matcher\": \"*\", \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c 'Import-Module RlmTokens; $input | Add-TokenEstimate'\" } ] } ],");
+            sb.Append("\"PreCompact\": [ { \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c '$input | Register-CompactEvent'\" } ] } ],");
+            sb.Append("\"SessionStart\": [ { \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c '$input | Start-TokenSession'\" } ] } ],");
+            sb.Append("\"SessionEnd\": [ { \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c '$input | Stop-TokenSession'\" } ] } ] } }");
+            dir.Write(".claude/settings.json", sb.ToString());
+
+            Assert.Empty(Migrator(dir).PlanInstall());
+        }
+
+        [Fact]
+        public void PlanInstall_WithHooksAsArray_ShouldThrowInvalidHookSettings()
+        {
+            using var dir = new TempDir();
+            dir.Write(".claude/settings.local.json", "{ \"hooks\": { \"Stop\": {} } }");
+
+            var e = Assert.Throws<RlmTokens.Errors.InvalidHookSettingsException>(() => Migrator(dir).PlanInstall());
+            Assert.Equal("InvalidHookSettings", e.ErrorId);
+        }
+    }
+
+    public sealed class WorkspaceNamesTests
+    {
+        [Fact]
+        public void TaskIds_WithBareObjectCallsAndTaskFiles_ShouldListEachOnce()
+        {
+            using var dir = new TempDir();
+            dir.Write("RLM/progress/token-usage/current-session.json",
+                "\uFEFF{ \"tasks_started\": \"TASK-001\", \"tasks_completed\": null, \"subagent_calls\": { \"agent\": \"coder\", \"task\": \"TASK-001\" } }");
+            dir.Write("RLM/tasks/active/TASK-002.md", "#");
+
+            var tasks = RlmTokens.Completion.WorkspaceNames.TaskIds(new Workspace(dir.Root)).OrderBy(t => t).ToList();
+
+            Assert.Equal(new[] { "TASK-001", "TASK-002" }, tasks);
+        }
+
+        [Fact]
+        public void Models_FromCostPerTokenKeys_ShouldDropInputOutputSuffixes()
+        {
+            using var dir = new TempDir();
+            dir.Write("RLM/config/project-config.json",
+                "{ \"tokenTracking\": { \"costPerToken\": { \"claude-opus-4-input\": 1.5e-05, \"claude-opus-4-output\": 7.5e-05, \"gpt-5-input\": 1e-06 } } }");
+
+            Assert.Equal(new[] { "claude-opus-4", "gpt-5" }, RlmTokens.Completion.WorkspaceNames.Models(new Workspace(dir.Root)));
+        }
+    }
+}

@@ -42,7 +42,7 @@ namespace RlmTokens.Stress.Tests
             Assert.Equal(0, v.Lost);
             Assert.Equal(0, v.Duplicated);
             Assert.Equal(0, stats.Crashes);
-            // The only error a writer may see is LockTimeout, when a machine is so loaded that the 10 s
+            // The only error a writer may see is LockTimeout, when a machine is so loaded that the 30 s
             // wait runs out (not data loss: such a write is not acknowledged and must not land twice).
             // A killed holder's lock is free at once: LockProcessTests proves it directly.
             string[] otherErrors = ledger.Errors.Where(e => !e.EndsWith("|LockTimeout,RlmTokens.Cmdlets." + CmdletOf(e), StringComparison.Ordinal)).ToArray();

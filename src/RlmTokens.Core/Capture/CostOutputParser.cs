@@ -180,15 +180,20 @@ namespace RlmTokens.Capture
             {
                 Match m = s_durationPart.Match(t, at);
                 if (!m.Success) { break; }
-                decimal n = decimal.Parse(m.Groups["n"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-                switch (m.Groups["u"].Value.ToLowerInvariant())
+                // More digits than a decimal holds: unreadable (a warning), not an OverflowException.
+                if (!decimal.TryParse(m.Groups["n"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal n)) { return null; }
+                try
                 {
-                    case "d": seconds += n * 86400; break;
-                    case "h": seconds += n * 3600; break;
-                    case "m": seconds += n * 60; break;
-                    case "s": seconds += n; break;
-                    case "ms": seconds += n / 1000; break;
+                    switch (m.Groups["u"].Value.ToLowerInvariant())
+                    {
+                        case "d": seconds += n * 86400; break;
+                        case "h": seconds += n * 3600; break;
+                        case "m": seconds += n * 60; break;
+                        case "s": seconds += n; break;
+                        case "ms": seconds += n / 1000; break;
+                    }
                 }
+                catch (OverflowException) { return null; }
                 at = m.Index + m.Length;
                 parts++;
             }
@@ -203,13 +208,21 @@ namespace RlmTokens.Capture
             {
                 return null;
             }
-            switch ((suffix ?? string.Empty).ToLowerInvariant())
+            try
             {
-                case "k": n *= 1_000m; break;
-                case "m": n *= 1_000_000m; break;
-                case "b": n *= 1_000_000_000m; break;
+                switch ((suffix ?? string.Empty).ToLowerInvariant())
+                {
+                    case "k": n *= 1_000m; break;
+                    case "m": n *= 1_000_000m; break;
+                    case "b": n *= 1_000_000_000m; break;
+                }
+                return (long)Math.Round(n, MidpointRounding.AwayFromZero);
             }
-            return (long)Math.Round(n, MidpointRounding.AwayFromZero);
+            catch (OverflowException)
+            {
+                // More tokens than a long holds (a pasted run of digits): unreadable, not a crash.
+                return null;
+            }
         }
 
         private static ModelUsage? ParseModelLine(string line)
@@ -221,7 +234,8 @@ namespace RlmTokens.Capture
             Match cost = s_modelCost.Match(rest);
             if (cost.Success)
             {
-                usage.CostUsd = double.Parse(cost.Groups["n"].Value.Replace(",", string.Empty), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+                double modelCost = double.Parse(cost.Groups["n"].Value.Replace(",", string.Empty), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+                usage.CostUsd = double.IsInfinity(modelCost) ? null : modelCost;
                 rest = rest.Substring(0, cost.Index).Trim();
             }
             int found = 0;
@@ -252,7 +266,13 @@ namespace RlmTokens.Capture
             {
                 throw new InvalidCostOutputException("InvalidCostValue", line, Format(Resources.Messages.InvalidCostValue, line));
             }
-            return double.Parse(m.Groups["n"].Value.Replace(",", string.Empty), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+            double d = double.Parse(m.Groups["n"].Value.Replace(",", string.Empty), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+            if (double.IsInfinity(d))
+            {
+                // Hundreds of digits parse to Infinity, which no JSON file can hold.
+                throw new InvalidCostOutputException("InvalidCostValue", line, Format(Resources.Messages.InvalidCostValue, line));
+            }
+            return d;
         }
 
         private static double? DurationOrWarn(string value, string line, CostReport report)
@@ -276,8 +296,16 @@ namespace RlmTokens.Capture
                 report.Warnings.Add(Format(Resources.Messages.CostChangesUnreadable, line));
                 return;
             }
-            report.LinesAdded = long.Parse(m.Groups["a"].Value.Replace(",", string.Empty), CultureInfo.InvariantCulture);
-            report.LinesRemoved = m.Groups["r"].Success ? long.Parse(m.Groups["r"].Value.Replace(",", string.Empty), CultureInfo.InvariantCulture) : 0;
+            long removed = 0;
+            // A count too large for a long is unreadable (a warning), not an OverflowException.
+            if (!long.TryParse(m.Groups["a"].Value.Replace(",", string.Empty), NumberStyles.Integer, CultureInfo.InvariantCulture, out long added)
+                || (m.Groups["r"].Success && !long.TryParse(m.Groups["r"].Value.Replace(",", string.Empty), NumberStyles.Integer, CultureInfo.InvariantCulture, out removed)))
+            {
+                report.Warnings.Add(Format(Resources.Messages.CostChangesUnreadable, line));
+                return;
+            }
+            report.LinesAdded = added;
+            report.LinesRemoved = removed;
         }
 
         // Claude Code prefixes command output with a tree glyph ("⎿") and pads with spaces; a pasted

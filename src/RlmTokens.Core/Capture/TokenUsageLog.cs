@@ -82,6 +82,8 @@ namespace RlmTokens.Capture
             CheckNonNegative(request.InputTokens, "InputTokens");
             CheckNonNegative(request.OutputTokens, "OutputTokens");
             CheckNonNegative(request.Tokens, "Tokens");
+            CheckFinite(request.CostUsd, "CostUsd");
+            CheckFinite(request.DurationSeconds, "DurationSeconds");
             if (request.CostUsd is double c && c < 0)
             {
                 throw new InvalidArgumentException("NegativeValue", c, string.Format(CultureInfo.CurrentCulture, Resources.Messages.NegativeValue, c, "CostUsd"));
@@ -89,6 +91,11 @@ namespace RlmTokens.Capture
             if (!string.IsNullOrEmpty(request.SessionId)) { Workspace.CheckSessionId(request.SessionId!); }
             long input = request.InputTokens ?? 0;
             long output = request.OutputTokens ?? 0;
+            if (input > long.MaxValue - output)
+            {
+                throw new InvalidArgumentException("NumberOutOfRange", output,
+                    string.Format(CultureInfo.CurrentCulture, Resources.Messages.NumberOutOfRange, output, "OutputTokens"));
+            }
             long total = input + output;
             if (request.Tokens is long t)
             {
@@ -303,6 +310,15 @@ namespace RlmTokens.Capture
             public double Input { get; }
 
             public double Output { get; }
+        }
+
+        // NaN and Infinity cannot be written as JSON: the serializer's ArgumentException escaped before.
+        private static void CheckFinite(double? value, string name)
+        {
+            if (value is double d && (double.IsNaN(d) || double.IsInfinity(d)))
+            {
+                throw new InvalidArgumentException("NumberOutOfRange", d, string.Format(CultureInfo.CurrentCulture, Resources.Messages.NumberOutOfRange, d, name));
+            }
         }
 
         private static void CheckNonNegative(long? value, string name)

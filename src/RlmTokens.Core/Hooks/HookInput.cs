@@ -206,7 +206,11 @@ namespace RlmTokens.Hooks
         /// <summary>True when a partial document is waiting for more lines.</summary>
         public bool HasPartial => _started;
 
-        /// <summary>Adds one line (or any chunk); returns the documents it completed.</summary>
+        /// <summary>
+        /// Adds one line (or several lines in one string); returns the documents it completed. A chunk
+        /// must end where a line ended: a line break is assumed after it (fuzzing showed that a chunk cut
+        /// inside a JSON string would get a raw line break there).
+        /// </summary>
         public IReadOnlyList<string> Append(string? chunk)
         {
             var done = new List<string>();

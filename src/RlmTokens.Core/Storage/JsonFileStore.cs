@@ -213,9 +213,17 @@ namespace RlmTokens.Storage
         }
 
         /// <summary>Writes <paramref name="value"/> to <paramref name="path"/> atomically (temp file, flush, replace).</summary>
+        /// <exception cref="DataFileWriteException">The value cannot be serialized (a kept unknown property holds an escaped lone surrogate, "\ud800"); the file stays as it was.</exception>
         public void Write<T>(string path, T value, JsonTypeInfo<T> info)
         {
-            byte[] json = JsonSerializer.SerializeToUtf8Bytes(value, info);
+            byte[] json;
+            try
+            {
+                json = JsonSerializer.SerializeToUtf8Bytes(value, info);
+            }
+            catch (JsonException e) { throw new DataFileWriteException(path, e); }
+            catch (InvalidOperationException e) { throw new DataFileWriteException(path, e); }
+            catch (ArgumentException e) { throw new DataFileWriteException(path, e); }
             WriteBytes(path, json);
         }
 

@@ -67,6 +67,7 @@ namespace RlmTokens.Stress.Tests
             var writers = new Process?[options.Processes];
             var killedBy = new int[options.Processes];
             var rng = new Random(options.Seed);
+            bool waitingForInFlight = false;
             try
             {
                 for (int w = 0; w < writers.Length; w++) { writers[w] = StartWriter(w, options.Writes, stats); }
@@ -88,12 +89,22 @@ namespace RlmTokens.Stress.Tests
                         Thread.Sleep(50);
                         continue;
                     }
-                    Thread.Sleep(rng.Next(options.MinKillDelayMs, options.MaxKillDelayMs + 1));
+                    if (!waitingForInFlight) { Thread.Sleep(rng.Next(options.MinKillDelayMs, options.MaxKillDelayMs + 1)); }
                     int[] candidates = alive.Where(w => killedBy[w] < options.MaxKillsPerWriter && writers[w] is { HasExited: false }).ToArray();
-                    if (candidates.Length == 0) { continue; }
-                    // Prefer a writer caught inside a cmdlet call (attempt logged, no acknowledgement yet).
+                    if (candidates.Length == 0) { Thread.Sleep(20); continue; }
+                    // Kill a writer caught inside a cmdlet call (attempt logged, no acknowledgement yet);
+                    // poll until one is, and only now and then kill one that is starting up or between calls.
                     int[] inFlight = candidates.Where(w => LastLineIsAttempt(LogOf(w))).ToArray();
-                    int[] pool = inFlight.Length > 0 && rng.Next(4) != 0 ? inFlight : candidates;
+                    int[] pool;
+                    if (inFlight.Length > 0) { pool = inFlight; }
+                    else if (!waitingForInFlight && rng.Next(8) == 0) { pool = candidates; }
+                    else
+                    {
+                        waitingForInFlight = true;
+                        Thread.Sleep(2);
+                        continue;
+                    }
+                    waitingForInFlight = false;
                     int victim = pool[rng.Next(pool.Length)];
                     Process target = writers[victim]!;
                     try { target.Kill(); } catch (InvalidOperationException) { continue; }
@@ -101,6 +112,8 @@ namespace RlmTokens.Stress.Tests
                     stats.Kills++;
                     killedBy[victim]++;
                     if (LastLineIsAttempt(LogOf(victim))) { stats.KillsMidWrite++; }
+                    // Mark the kill, so a writer still starting up again is not taken for one in flight.
+                    MarkKilled(LogOf(victim));
                     target.Dispose();
                     writers[victim] = StartWriter(victim, options.Writes, stats);
                 }
@@ -170,6 +183,16 @@ namespace RlmTokens.Stress.Tests
             psi.Environment["TERM"] = "dumb";
             psi.Environment["RLMTOKENS_LOCK_TIMEOUT_MS"] = null;
             return psi;
+        }
+
+        private static void MarkKilled(string log)
+        {
+            try
+            {
+                string text = File.Exists(log) ? File.ReadAllText(log) : string.Empty;
+                File.AppendAllText(log, (text.Length > 0 && !text.EndsWith('\n') ? "\n" : string.Empty) + "X|killed\n");
+            }
+            catch (IOException) { }
         }
 
         private static bool LastLineIsAttempt(string log)

@@ -27,11 +27,12 @@ namespace RlmTokens.Stress.Tests
 
             RunStats stats = run.Run(o, kill: true, limit: TimeSpan.FromMinutes(20));
             Ledger ledger = Ledger.Read(run.Logs);
-            Verdict v = Verifier.Check(run.TokenUsage, ledger, Workload.Kinds, Workload.RecordSources);
+            Verdict v = Verifier.Check(run.Workspace, ledger, Workload.Kinds, Workload.RecordSources);
 
+            int lockTimeouts = ledger.Errors.Count(e => e.Contains("|LockTimeout,", StringComparison.Ordinal));
             string report = string.Join(Environment.NewLine,
                 $"stress (lock): {o.Processes} processes x {o.Writes} writes = {ledger.AttemptCount} attempted, {ledger.AckCount} acknowledged",
-                $"  kills {stats.Kills} (mid-write {stats.KillsMidWrite}), crashes {stats.Crashes}, errors {ledger.Errors.Count}",
+                $"  kills {stats.Kills} (mid-write {stats.KillsMidWrite}), crashes {stats.Crashes}, errors {ledger.Errors.Count} (lock timeouts {lockTimeouts})",
                 $"  lost {v.Lost}, duplicated {v.Duplicated}, files parsed {v.FilesParsed}, set aside {v.CorruptFiles}, landed unacknowledged {v.LandedUnacknowledged}",
                 $"  hidden temp files left by kills {v.TempFiles}, longest call {ledger.MaxCallMs} ms, elapsed {stats.Elapsed.TotalSeconds:F1} s",
                 $"  kinds: {string.Join(", ", Workload.Kinds.Select(k => k.Name))}");
@@ -41,7 +42,11 @@ namespace RlmTokens.Stress.Tests
             Assert.Equal(0, v.Lost);
             Assert.Equal(0, v.Duplicated);
             Assert.Equal(0, stats.Crashes);
-            Assert.True(ledger.Errors.Count == 0, string.Join(Environment.NewLine, ledger.Errors.Take(10)) + stats.Stderr);
+            // The only error a writer may see is LockTimeout, when a machine is so loaded that the 30 s
+            // wait runs out (not data loss: such a write is not acknowledged and must not land twice).
+            // A killed holder's lock is free at once: LockProcessTests proves it directly.
+            string[] otherErrors = ledger.Errors.Where(e => !e.EndsWith("|LockTimeout,RlmTokens.Cmdlets." + CmdletOf(e), StringComparison.Ordinal)).ToArray();
+            Assert.True(otherErrors.Length == 0, string.Join(Environment.NewLine, otherErrors.Take(10)) + stats.Stderr);
             Assert.Equal(o.Processes * o.Writes, ledger.AttemptCount);
             Assert.True(stats.Kills > 0, "the killer never fired");
 
@@ -82,6 +87,13 @@ namespace RlmTokens.Stress.Tests
 
             Assert.Equal(o.Processes * o.Writes, ledger.AttemptCount);
             Assert.InRange(kept, 0, acked);
+        }
+
+        // "E|kind|id|ErrorId,RlmTokens.Cmdlets.<Class>": the class part, to compare the error id only.
+        private static string CmdletOf(string errorLine)
+        {
+            int at = errorLine.LastIndexOf("RlmTokens.Cmdlets.", StringComparison.Ordinal);
+            return at < 0 ? "?" : errorLine.Substring(at + "RlmTokens.Cmdlets.".Length);
         }
 
         private static long ToolCalls(string tokenUsage)

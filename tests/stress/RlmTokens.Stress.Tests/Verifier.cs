@@ -30,9 +30,10 @@ namespace RlmTokens.Stress.Tests
 
     public static class Verifier
     {
-        public static Verdict Check(string tokenUsage, Ledger ledger, IReadOnlyList<WriteKind> kinds, IReadOnlyList<RecordSource> sources)
+        public static Verdict Check(string workspace, Ledger ledger, IReadOnlyList<WriteKind> kinds, IReadOnlyList<RecordSource> sources)
         {
             var v = new Verdict();
+            string tokenUsage = Path.Combine(workspace, "RLM", "progress", "token-usage");
             foreach (string file in Directory.EnumerateFiles(tokenUsage))
             {
                 string name = Path.GetFileName(file);
@@ -50,6 +51,13 @@ namespace RlmTokens.Stress.Tests
                     v.Failures.Add("does not parse: " + name + ": " + e.Message);
                 }
             }
+            string progress = Path.GetDirectoryName(tokenUsage)!;
+            foreach (string file in Directory.EnumerateFiles(progress))
+            {
+                string name = Path.GetFileName(file);
+                if (name.StartsWith('.') && name.EndsWith(".tmp", StringComparison.Ordinal)) { v.TempFiles++; }
+                else if (name.Contains(".corrupt-", StringComparison.Ordinal)) { v.CorruptFiles++; v.Failures.Add("set aside as corrupt: " + name); }
+            }
             // Readers' patterns never see a temp file.
             foreach (string pattern in new[] { "*.json", "daily-*.json", "cost-*.json", "token-estimates.json", "compact-events.json" })
             {
@@ -59,7 +67,7 @@ namespace RlmTokens.Stress.Tests
                 }
             }
             CheckEstimates(tokenUsage, ledger, kinds, v);
-            foreach (RecordSource source in sources) { CheckRecords(tokenUsage, ledger, kinds, source, v); }
+            foreach (RecordSource source in sources) { CheckRecords(workspace, ledger, kinds, source, v); }
             return v;
         }
 
@@ -109,13 +117,21 @@ namespace RlmTokens.Stress.Tests
             }
         }
 
-        private static void CheckRecords(string tokenUsage, Ledger ledger, IReadOnlyList<WriteKind> kinds, RecordSource source, Verdict v)
+        private static void CheckRecords(string workspace, Ledger ledger, IReadOnlyList<WriteKind> kinds, RecordSource source, Verdict v)
         {
-            WriteKind[] mine = kinds.Where(k => k.Records == source.Name).ToArray();
+            WriteKind[] mine = kinds.Where(k => k.Name == source.Kind).ToArray();
             var attempted = new HashSet<string>(mine.SelectMany(k => ledger.AttemptedOf(k.Name)), StringComparer.Ordinal);
             var acked = new HashSet<string>(mine.SelectMany(k => ledger.AckedOf(k.Name)), StringComparer.Ordinal);
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (string id in source.Ids(tokenUsage)) { counts[id] = counts.TryGetValue(id, out int c) ? c + 1 : 1; }
+            try
+            {
+                foreach (string id in source.Ids(workspace)) { counts[id] = counts.TryGetValue(id, out int c) ? c + 1 : 1; }
+            }
+            catch (JsonException e)
+            {
+                v.Failures.Add(source.Name + " does not parse: " + e.Message);
+                return;
+            }
             foreach (string id in acked)
             {
                 if (!counts.ContainsKey(id)) { v.Lost++; v.Failures.Add(source.Name + ": acknowledged " + id + " is missing"); }

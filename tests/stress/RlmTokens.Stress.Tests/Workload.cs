@@ -11,10 +11,13 @@ namespace RlmTokens.Stress.Tests
     /// a unique id per attempt, in scope) and how its effect is counted. Add a cmdlet to the stress run
     /// by adding an entry to <see cref="Workload.Kinds"/> and, for record files, a <see cref="RecordSource"/>.
     /// </summary>
-    public sealed record WriteKind(string Name, string Script, string? Counter = null, long InputTokens = 0, long OutputTokens = 0, string? Records = null);
+    public sealed record WriteKind(string Name, string Script, string? Counter = null, long InputTokens = 0, long OutputTokens = 0);
 
-    /// <summary>Where records with ids live (cost files, compact events, log lines) and how to list their ids.</summary>
-    public sealed record RecordSource(string Name, Func<string, IEnumerable<string>> Ids);
+    /// <summary>
+    /// Where the records of one write kind live (cost files, daily entries, compact events, log objects)
+    /// and how to list their ids, given the workspace root: each acknowledged id must appear exactly once.
+    /// </summary>
+    public sealed record RecordSource(string Name, string Kind, Func<string, IEnumerable<string>> Ids);
 
     /// <summary>The attempts and acknowledgements of every writer, read back from their logs.</summary>
     public sealed class Ledger
@@ -81,10 +84,20 @@ namespace RlmTokens.Stress.Tests
             new WriteKind("estimate-edit", "Add-TokenEstimate -Operation Edit -FilePath \"f/$id.txt\" -FileSize 400 -ToolName $id", "files_edited", 50, 30),
             new WriteKind("estimate-subagent", "Add-TokenEstimate -Operation Subagent -SubagentType coder -ToolName $id", "subagents_spawned", 7200, 4800),
             new WriteKind("estimate-tool", "Add-TokenEstimate -Operation Tool -ToolName $id", "tool_calls", 50, 0),
+            new WriteKind("cost", "Import-SessionCost -SessionId $id -CostOutput \"Total cost: `$0.0100`nTotal duration (API): 1m 2.0s`nTotal duration (wall): 2m 3.0s`nTotal code changes: 1 lines added, 0 lines removed\""),
+            new WriteKind("compact", "Register-CompactEvent -Trigger manual -SessionId $id"),
+            new WriteKind("usage", "Add-TokenUsage -Tokens 100 -Model sonnet -Note $id"),
         };
 
-        /// <summary>Record files whose every acknowledged id must appear exactly once (filled as cmdlets land).</summary>
-        public static IReadOnlyList<RecordSource> RecordSources { get; } = new List<RecordSource>();
+        /// <summary>Record files whose every acknowledged id must appear exactly once.</summary>
+        public static IReadOnlyList<RecordSource> RecordSources { get; } = new List<RecordSource>
+        {
+            new RecordSource("cost-*.json", "cost", RecordFiles.CostFiles),
+            new RecordSource("daily-*.json sessions", "cost", RecordFiles.DailyEntries),
+            new RecordSource("compact-events.json", "compact", RecordFiles.CompactEvents),
+            new RecordSource("logs/*.md compaction entries", "compact", RecordFiles.CompactLogEntries),
+            new RecordSource("token-usage.log", "usage", RecordFiles.UsageLog),
+        };
 
         /// <summary>
         /// The writer script: resumes after the attempts already logged (a restarted writer continues), logs

@@ -119,6 +119,40 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             new HostedCase("file: huge count", "Get-TokenUsage", new[] { "CorruptDataFile" }, ErrorCategory.InvalidData, Setup: ws => ws.Write(Estimates, "{ \"tokens\": { \"input_estimated\": 1e400 } }")),
             new HostedCase("file: deep nesting", "Get-TokenUsage", new[] { "CorruptDataFile" }, ErrorCategory.InvalidData,
                 Setup: ws => ws.Write(Estimates, "{ \"x\": " + new string('[', 500) + new string(']', 500) + " }")),
+
+            // Malformed /cost text, transcripts and hostile values for the capture cmdlets.
+            new HostedCase("cost: no total line", "Import-SessionCost -SessionId s1 -CostOutput 'hello world'", new[] { "CostTotalMissing" }, ErrorCategory.InvalidData),
+            new HostedCase("cost: blank", "Import-SessionCost -SessionId s1 -CostOutput ' '", new[] { "CostOutputEmpty" }, ErrorCategory.InvalidData),
+            new HostedCase("cost: total not money", "Import-SessionCost -SessionId s1 -CostOutput 'Total cost: $abc'", new[] { "InvalidCostValue" }, ErrorCategory.InvalidData),
+            new HostedCase("cost: negative total", "Import-SessionCost -SessionId s1 -CostOutput 'Total cost: -$5'", new[] { "InvalidCostValue" }, ErrorCategory.InvalidData),
+            new HostedCase("cost: 400-digit total", "Import-SessionCost -SessionId s1 -CostOutput ('Total cost: $' + ('9' * 400))", new[] { "InvalidCostValue" }, ErrorCategory.InvalidData),
+            new HostedCase("cost: two totals", "Import-SessionCost -SessionId s1 -CostOutput \"Total cost: `$1.00`nTotal cost: `$2.00\"", new[] { "ConflictingCostTotals" }, ErrorCategory.InvalidData),
+            new HostedCase("cost: control characters", "Import-SessionCost -SessionId s1 -CostOutput \"`0`e[31m`b\"", new[] { "CostTotalMissing" }, ErrorCategory.InvalidData),
+            new HostedCase("cost: huge numbers beside the total", "Import-SessionCost -SessionId s1 -CostOutput (\"Total cost: `$1.00`nTotal duration (API): \" + ('9' * 40) + \"d`nTotal code changes: \" + ('9' * 30) + ' lines added')",
+                Array.Empty<string>(), Unchanged: false),
+            new HostedCase("cost: session id ../../x", "Import-SessionCost -SessionId '../../x' -CostOutput 'Total cost: $1.00'", new[] { "InvalidSessionId" }, ErrorCategory.InvalidArgument),
+            new HostedCase("cost: session id /etc/passwd", "Import-SessionCost -SessionId '/etc/passwd' -CostOutput 'Total cost: $1.00'", new[] { "InvalidSessionId" }, ErrorCategory.InvalidArgument),
+            new HostedCase("cost: reserved device name", "Import-SessionCost -SessionId 'NUL' -CostOutput 'Total cost: $1.00'", new[] { "InvalidSessionId" }, ErrorCategory.InvalidArgument),
+            new HostedCase("cost: 200-character session id", "Import-SessionCost -SessionId ('a' * 200) -CostOutput 'Total cost: $1.00'", new[] { "InvalidSessionId" }, ErrorCategory.InvalidArgument),
+            new HostedCase("cost: session id with control characters", "Import-SessionCost -SessionId \"a`nb\" -CostOutput 'Total cost: $1.00'", new[] { "InvalidSessionId" }, ErrorCategory.InvalidArgument),
+            new HostedCase("cost: hook without transcript", "Import-SessionCost -HookInput '{\"session_id\":\"s\"}'", new[] { "InvalidHookInput" }, ErrorCategory.InvalidData),
+            new HostedCase("cost: malformed hook", "Import-SessionCost -HookInput '{\"session_id\":'", new[] { "InvalidHookInput" }, ErrorCategory.InvalidData),
+            new HostedCase("cost: transcript missing", "Import-SessionCost -TranscriptPath ./nope.jsonl", new[] { "FileNotFound" }, ErrorCategory.ObjectNotFound),
+            new HostedCase("cost: transcript is a folder", "Import-SessionCost -TranscriptPath ./notes", new[] { "AccessDenied" }, ErrorCategory.PermissionDenied),
+            new HostedCase("cost: transcript of malformed lines", "Import-SessionCost -SessionId s3 -TranscriptPath ./t.jsonl",
+                Array.Empty<string>(), Unchanged: false, Setup: ws => ws.Write("t.jsonl",
+                    "not json\n{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":\"x\"}}}\n\u0000\u0000\n{\"type\":\"assistant\",\"message\":" + new string('[', 400) + "\n"
+                    + "{\"type\":\"assistant\",\"sessionId\":\"s3\",\"requestId\":\"r\",\"timestamp\":\"2026-11-23T09:20:00Z\",\"message\":{\"id\":\"m\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":99999999999999999999,\"output_tokens\":-5}}}\n", bom: false, crlf: false)),
+            new HostedCase("compact: session id ../../x", "Register-CompactEvent -Trigger manual -SessionId '../../x'", new[] { "InvalidSessionId" }, ErrorCategory.InvalidArgument),
+            new HostedCase("compact: malformed hook", "Register-CompactEvent -HookInput 'nope'", new[] { "InvalidHookInput" }, ErrorCategory.InvalidData),
+            new HostedCase("compact: garbage compact-events.json sets aside", "Register-CompactEvent -Trigger manual -SessionId s1", new[] { "CorruptDataFile" }, ErrorCategory.InvalidData, Unchanged: false,
+                SetAside: "RLM/progress/token-usage/compact-events.json", Setup: ws => ws.Write("RLM/progress/token-usage/compact-events.json", "[ { \"event\": ")),
+            new HostedCase("usage: negative tokens", "Add-TokenUsage -Tokens -5", new[] { "NegativeValue" }, ErrorCategory.InvalidArgument),
+            new HostedCase("usage: session id ../x", "Add-TokenUsage -Tokens 5 -SessionId '../x'", new[] { "InvalidSessionId" }, ErrorCategory.InvalidArgument),
+            new HostedCase("usage: NaN cost", "Add-TokenUsage -Tokens 5 -CostUsd ([double]::NaN)", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument),
+            new HostedCase("usage: infinite cost", "Add-TokenUsage -Tokens 5 -CostUsd ([double]::PositiveInfinity)", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument),
+            new HostedCase("usage: counts that overflow", "Add-TokenUsage -InputTokens ([long]::MaxValue) -OutputTokens 5", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument),
+            new HostedCase("usage: unreadable usage text", "Add-TokenUsage -UsageText 'garbage'", new[] { "UsageTextUnreadable" }, ErrorCategory.InvalidData),
         };
 
         public static IEnumerable<object[]> CaseNames => Cases.Select(c => new object[] { c.Name });
@@ -146,9 +180,9 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             }
             var after = Fingerprints(ws.Root);
             if (c.Unchanged) { Assert.Equal(before, after); }
-            // Whatever happened, nothing outside RLM/progress/token-usage changed.
-            string inside = Path.Combine("RLM", "progress", "token-usage");
-            Assert.Equal(before.Where(kv => !kv.Key.StartsWith(inside, StringComparison.Ordinal)), after.Where(kv => !kv.Key.StartsWith(inside, StringComparison.Ordinal)));
+            // Whatever happened, nothing changed outside RLM's token files: RLM/progress/token-usage, the
+            // compaction entries of RLM/progress/logs and RLM/progress/token-usage.log.
+            Assert.Equal(before.Where(kv => !IsTokenFile(kv.Key)), after.Where(kv => !IsTokenFile(kv.Key)));
             if (c.SetAside is not null)
             {
                 string aside = Assert.Single(Directory.EnumerateFiles(Path.GetDirectoryName(ws.PathOf(c.SetAside))!, Path.GetFileName(c.SetAside) + ".corrupt-*"));
@@ -158,7 +192,11 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
         }
 
         [Fact]
-        public void Corpus_ShouldHaveTheStatedSize() => Assert.Equal(53, Cases.Count);
+        public void Corpus_ShouldHaveTheStatedSize() => Assert.Equal(53 + 27, Cases.Count);
+
+        private static bool IsTokenFile(string relative) =>
+            relative.StartsWith(Path.Combine("RLM", "progress", "token-usage"), StringComparison.Ordinal)
+            || relative.StartsWith(Path.Combine("RLM", "progress", "logs"), StringComparison.Ordinal);
 
         // The project's own exceptions, PowerShell's parameter binding, and the cmdlet layer's argument errors.
         private static bool IsOwnOrBinding(ErrorRecord e) =>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using RlmTokens.Capture;
 using RlmTokens.Errors;
 using RlmTokens.Estimation;
 using RlmTokens.Storage;
@@ -185,6 +186,23 @@ namespace RlmTokens.Core.Tests.Reliability
             Assert.Equal(before, s.Snapshot());
         }
 
+        [Fact]
+        public void AddEstimate_WithKeptPropertyThatCannotBeWrittenBack_ShouldReportWriteFailedAndLeaveFileIntact()
+        {
+            // Found by fuzzing: an escaped lone surrogate parses (into the kept unknown properties) but
+            // cannot be serialized again; the serializer's JsonException escaped from AddEstimate.
+            using var s = new Scratch();
+            string path = s.Write("token-estimates.json", "{ \"operations\": { \"tool_calls\": 2, \"odd\": \"\\ud800\" } }");
+            var before = s.Snapshot();
+
+            var e = Assert.Throws<DataFileWriteException>(() => s.Tracker().AddEstimate(ToolCall));
+
+            Assert.Equal("WriteFailed", e.ErrorId);
+            Assert.Equal(path, e.Target);
+            Assert.Equal(before.Where(kv => !kv.Key.EndsWith(".rlmtokens.lock", StringComparison.Ordinal)), s.Snapshot().Where(kv => !kv.Key.EndsWith(".rlmtokens.lock", StringComparison.Ordinal)));
+            Assert.Empty(Directory.EnumerateFiles(s.Workspace.TokenUsageFolder, "*.tmp"));
+        }
+
         public static IEnumerable<object[]> HostileIds => new[]
         {
             "../../x", "..", ".", "../token-estimates", "a/b", "a\\b", "/etc/passwd", "C:\\Windows\\x", "\\\\server\\share\\x",
@@ -225,6 +243,7 @@ namespace RlmTokens.Core.Tests.Reliability
             Directory.CreateDirectory(Path.Combine(s.Root, "RLM", "progress", "logs"));
             File.WriteAllText(Path.Combine(s.Root, "RLM", "progress", "x"), "progress sibling");
             string tokenUsage = Path.GetRelativePath(s.Parent, s.Workspace.TokenUsageFolder);
+            string progress = Path.GetRelativePath(s.Parent, s.Workspace.ProgressFolder);
             Dictionary<string, string> Outside() => s.Snapshot().Where(kv => !kv.Key.StartsWith(tokenUsage, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
             var before = Outside();
 
@@ -236,11 +255,18 @@ namespace RlmTokens.Core.Tests.Reliability
                 Record.Exception(() => tracker.AddEstimate(new EstimateRequest { Operation = OperationKind.Read, FilePath = id, Size = 4, SessionId = id }));
                 Record.Exception(() => tracker.AddEstimate(new EstimateRequest { Operation = OperationKind.Subagent, SubagentType = id }));
                 Record.Exception(() => s.Workspace.CostFile(id));
+                Record.Exception(() => new SessionCostImporter(tracker).Import(id, new CostCapture { Report = CostOutputParser.Parse("Total cost: $1.00") }, null, CancellationToken.None));
+                Record.Exception(() => new CompactEventRecorder(tracker).Record(new CompactRequest { Trigger = CompactTrigger.Manual, SessionId = id }, CancellationToken.None));
+                Record.Exception(() => new CompactEventRecorder(tracker).Record(new CompactRequest { Trigger = CompactTrigger.Auto, HookSessionId = id, TranscriptPath = id }, CancellationToken.None));
+                Record.Exception(() => { var log = new TokenUsageLog(tracker); log.Append(log.Build(new UsageEntryRequest { Tokens = 1, SessionId = id, Note = id, Task = id, Agent = id }), CancellationToken.None); });
             }
 
-            Assert.Equal(before, Outside());
-            Assert.True(Directory.EnumerateFiles(s.Workspace.TokenUsageFolder).All(f =>
-                Path.GetFileName(f) is "token-estimates.json" or ".rlmtokens.lock"));
+            // Writers wrote only RLM's token files: token-usage/, logs/ (compactions), token-usage.log.
+            Assert.Equal(before.Where(kv => !kv.Key.StartsWith(Path.Combine(progress, "logs"), StringComparison.Ordinal) && kv.Key != Path.Combine(progress, "token-usage.log") && kv.Key != Path.Combine(progress, ".rlmtokens.lock")),
+                Outside().Where(kv => !kv.Key.StartsWith(Path.Combine(progress, "logs"), StringComparison.Ordinal) && kv.Key != Path.Combine(progress, "token-usage.log") && kv.Key != Path.Combine(progress, ".rlmtokens.lock")));
+            Assert.Equal(before[Path.Combine(progress, "x")], Outside()[Path.Combine(progress, "x")]);
+            Assert.All(Directory.EnumerateFiles(s.Workspace.TokenUsageFolder), f =>
+                Assert.Matches(@"^(token-estimates\.json|\.rlmtokens\.lock|compact-events\.json|daily-\d{4}-\d{2}-\d{2}\.json|cost-[A-Za-z0-9._-]+\.json)$", Path.GetFileName(f)));
         }
     }
 }

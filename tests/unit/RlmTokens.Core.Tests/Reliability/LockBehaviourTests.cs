@@ -24,7 +24,7 @@ namespace RlmTokens.Core.Tests.Reliability
             new FileStream(Path.Combine(folder, FolderLock.FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
         [Fact]
-        public void DefaultLockTimeout_ShouldBeTenSeconds()
+        public void DefaultLockTimeout_ShouldBeThirtySeconds()
         {
             Assert.Equal(TimeSpan.FromSeconds(30), TokenTracker.DefaultLockTimeout);
             Assert.Equal("RLMTOKENS_LOCK_TIMEOUT_MS", LockSettings.TimeoutVariable);

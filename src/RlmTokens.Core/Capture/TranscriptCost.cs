@@ -77,6 +77,10 @@ namespace RlmTokens.Capture
         private static string CheckExists(string path)
         {
             string full = Path.GetFullPath(path);
+            if (Directory.Exists(full))
+            {
+                throw new DataFileReadException(full, new IOException(Resources.Messages.DirectoryInsteadOfFile));
+            }
             if (!File.Exists(full)) { throw new DataFileNotFoundException(full); }
             return full;
         }

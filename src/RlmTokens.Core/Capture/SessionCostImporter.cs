@@ -87,7 +87,7 @@ namespace RlmTokens.Capture
 
             using (FolderTransaction tx = _tracker.Store.BeginUpdate(Workspace.TokenUsageFolder, cancellation))
             {
-                CostCaptureFile? previous = tx.Read(costPath, CaptureJsonContext.Files.CostCaptureFile);
+                CostCaptureFile? previous = tx.Read(costPath, RlmJsonContext.Files.CostCaptureFile);
                 SessionFile? open = tx.Read(Workspace.CurrentSessionFile, RlmJsonContext.Files.SessionFile);
                 var file = new CostCaptureFile
                 {
@@ -120,7 +120,7 @@ namespace RlmTokens.Capture
                     }).ToList(),
                     TranscriptPath = capture.TranscriptPath,
                 };
-                tx.Write(costPath, file, CaptureJsonContext.Files.CostCaptureFile);
+                tx.Write(costPath, file, RlmJsonContext.Files.CostCaptureFile);
 
                 var entry = new DailySessionEntry
                 {

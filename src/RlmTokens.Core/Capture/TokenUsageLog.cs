@@ -133,7 +133,7 @@ namespace RlmTokens.Capture
         public TokenUsageLogRecord Append(TokenLogEntry entry, CancellationToken cancellation)
         {
             string path = LogFile;
-            string text = JsonSerializer.Serialize(entry, CaptureJsonContext.Files.TokenLogEntry) + "\n";
+            string text = JsonSerializer.Serialize(entry, RlmJsonContext.Files.TokenLogEntry) + "\n";
             using (FolderTransaction tx = _tracker.Store.BeginUpdate(Path.GetDirectoryName(path)!, cancellation))
             {
                 // A log that does not end with a newline (hand edits) would glue the objects; that still parses, but keep it tidy.
@@ -195,7 +195,7 @@ namespace RlmTokens.Capture
                     }
                     using (JsonDocument doc = JsonDocument.ParseValue(ref reader))
                     {
-                        TokenLogEntry? entry = doc.RootElement.Deserialize(CaptureJsonContext.Files.TokenLogEntry);
+                        TokenLogEntry? entry = doc.RootElement.Deserialize(RlmJsonContext.Files.TokenLogEntry);
                         if (entry is not null) { entries.Add(entry); }
                     }
                     offset += (int)reader.BytesConsumed;

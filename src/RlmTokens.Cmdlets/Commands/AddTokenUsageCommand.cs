@@ -22,8 +22,6 @@ namespace RlmTokens.Cmdlets
         private const string TotalSet = "Total";
         private const string TextSet = "Text";
 
-        private readonly RlmTokens.Hooks.HookDocumentBuffer _hookBuffer = new RlmTokens.Hooks.HookDocumentBuffer();
-
         /// <summary>Input (prompt) tokens.</summary>
         [Parameter(Mandatory = true, ParameterSetName = SplitSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Input")]
@@ -95,9 +93,9 @@ namespace RlmTokens.Cmdlets
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == TextSet && (_hookBuffer.HasPartial || UsageText!.TrimStart('\uFEFF', ' ', '\t').StartsWith("{", StringComparison.Ordinal)))
+            if (ParameterSetName == TextSet && (HookTextPending || UsageText!.TrimStart('\uFEFF', ' ', '\t').StartsWith("{", StringComparison.Ordinal)))
             {
-                foreach (string document in _hookBuffer.Append(UsageText))
+                foreach (string document in AppendHookText(UsageText))
                 {
                     AddFromJson(document);
                 }
@@ -130,11 +128,7 @@ namespace RlmTokens.Cmdlets
 
         protected override void EndProcessing()
         {
-            string? rest = _hookBuffer.Flush();
-            if (rest is not null)
-            {
-                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(rest), Strings.HookInputIncomplete)));
-            }
+            FlushHookInput();
             base.EndProcessing();
         }
 

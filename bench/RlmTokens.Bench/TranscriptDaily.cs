@@ -35,9 +35,12 @@ namespace RlmTokens.Bench
             }
             TranscriptReadOptions options = new TranscriptReadOptions { CacheFolder = cache };
             options.ProjectRoots.Add(TranscriptDiscovery.ResolveRoot(root));
+            System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
             TranscriptReadResult read = TranscriptReader.Read(options);
+            long readMs = clock.ElapsedMilliseconds;
             TranscriptUsageQuery query = new TranscriptUsageQuery { GroupBy = UsageGrouping.Day, TimeZone = TimeZoneInfo.FindSystemTimeZoneById(tz) };
             TranscriptReportResult report = TranscriptReport.Build(read.Entries, query, PriceTable.BuiltIn);
+            long reportMs = clock.ElapsedMilliseconds - readMs;
             if (!quiet)
             {
                 using Stream stdout = Console.OpenStandardOutput();
@@ -73,7 +76,7 @@ namespace RlmTokens.Bench
                 w.WriteEndObject();
                 w.WriteEndObject();
             }
-            Console.Error.WriteLine($"files={read.Files} fromCache={read.FilesFromCache} bytesRead={read.BytesRead} responses={read.Entries.Count} malformed={read.MalformedLines}");
+            Console.Error.WriteLine($"read={readMs}ms report={reportMs}ms total={clock.ElapsedMilliseconds}ms files={read.Files} fromCache={read.FilesFromCache} bytesRead={read.BytesRead} responses={read.Entries.Count} malformed={read.MalformedLines}");
             return check is null ? 0 : Check(check, read.Entries);
         }
 

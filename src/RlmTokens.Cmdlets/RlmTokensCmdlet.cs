@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using RlmTokens.Errors;
+using RlmTokens.Hooks;
 using RlmTokens.Storage;
 
 namespace RlmTokens.Cmdlets
@@ -15,6 +17,7 @@ namespace RlmTokens.Cmdlets
     public abstract class RlmTokensCmdlet : PSCmdlet
     {
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private readonly HookDocumentBuffer _hookBuffer = new HookDocumentBuffer();
         private TokenTracker? _tracker;
 
         /// <summary>The workspace root (the folder that holds RLM/). Default: $env:CLAUDE_PROJECT_DIR, else the current location.</summary>
@@ -94,6 +97,49 @@ namespace RlmTokens.Cmdlets
             foreach (RlmTokensException problem in outcome.Problems)
             {
                 WriteError(ErrorRecords.From(problem));
+            }
+        }
+
+        /// <summary>
+        /// Hook input arrives as pipeline strings ($input gives a pretty-printed document line by line):
+        /// adds one chunk and returns the documents it completed, as raw JSON text.
+        /// </summary>
+        protected IReadOnlyList<string> AppendHookText(string? chunk) => _hookBuffer.Append(chunk);
+
+        /// <summary>True while a hook document has started but not ended.</summary>
+        protected bool HookTextPending => _hookBuffer.HasPartial;
+
+        /// <summary>Adds one chunk of hook input and returns each completed document parsed; one that is not a hook JSON object is written as InvalidHookInput and skipped.</summary>
+        protected IEnumerable<HookInput> ReadHookInput(string? chunk)
+        {
+            foreach (string document in AppendHookText(chunk))
+            {
+                HookInput? hook = ParseHookDocument(document);
+                if (hook is not null) { yield return hook; }
+            }
+        }
+
+        /// <summary>Parses one hook document; writes InvalidHookInput and returns null when it is not one.</summary>
+        protected HookInput? ParseHookDocument(string document)
+        {
+            try
+            {
+                return HookInput.Parse(document);
+            }
+            catch (InvalidHookInputException e)
+            {
+                WriteError(ErrorRecords.From(e));
+                return null;
+            }
+        }
+
+        /// <summary>At the end of input: writes InvalidHookInput for a document the input ended inside.</summary>
+        protected void FlushHookInput()
+        {
+            string? rest = _hookBuffer.Flush();
+            if (rest is not null)
+            {
+                WriteError(ErrorRecords.From(new InvalidHookInputException(HookInput.Excerpt(rest), Resources.Strings.HookInputIncomplete)));
             }
         }
 

@@ -36,7 +36,19 @@ Describe 'Add-TokenUsage' {
 
         ($groups | Where-Object Name -EQ 'feature/login').TotalTokens | Should -Be 500
         ($groups | Where-Object Name -EQ 'main').TotalTokens | Should -Be 54161
-        ($groups | Where-Object Name -EQ 'feature/orders').TotalTokens | Should -Be 54161
+    }
+
+    It 'logs a JSON document from a hook or script' {
+        $doc = @{ input_tokens = 4200; output_tokens = 900; model = 'gemini-2.5-pro'; tool = 'Gemini CLI'; cwd = $root } | ConvertTo-Json
+        $r = $doc | Add-TokenUsage -PassThru
+        $r.TotalTokens | Should -Be 5100
+        $r.Tool | Should -Be 'Gemini CLI'
+        $r.Branch | Should -Be 'feature/login'
+    }
+
+    It 'reports a piped document that is not JSON with InvalidHookInput' {
+        { '{"input_tokens": ' | Add-TokenUsage -Path $root -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidHookInput,RlmTokens.Cmdlets.AddTokenUsageCommand'
     }
 
     It 'records a detached HEAD' {

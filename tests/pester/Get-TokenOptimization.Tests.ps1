@@ -1,3 +1,6 @@
+[System.Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseDeclaredVarsMoreThanAssignments', '', Justification = 'Variables are shared across Pester blocks.')]
+param()
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
 }

@@ -17,9 +17,11 @@ Describe 'Start-TokenSession' {
         $r = Start-TokenSession -Path $root -StartedAt '2026-11-24T08:00:00Z' -PassThru
 
         $r | Should -BeOfType ([RlmTokens.TokenSessionRecord])
-        $r.SessionId | Should -Be 'SESSION-2026-11-24-080000'
+        # Stamped in the machine's zone, as RLM's scripts do.
+        $expected = 'SESSION-' + ([datetimeoffset] '2026-11-24T08:00:00Z').ToLocalTime().ToString('yyyy-MM-dd-HHmmss', [cultureinfo]::InvariantCulture)
+        $r.SessionId | Should -Be $expected
         $json = Get-Content -LiteralPath (Join-Path $root 'RLM/progress/token-usage/current-session.json') -Raw | ConvertFrom-Json
-        $json.session_id | Should -Be 'SESSION-2026-11-24-080000'
+        $json.session_id | Should -Be $expected
     }
 
     It 'records the Claude Code session id from a SessionStart document' {

@@ -19,8 +19,6 @@ namespace RlmTokens.Cmdlets
         private const string ParametersSet = "Parameters";
         private const string HookSet = "Hook";
 
-        private readonly HookDocumentBuffer _hookBuffer = new HookDocumentBuffer();
-
         /// <summary>read, write, edit, subagent or tool.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParametersSet, ValueFromPipelineByPropertyName = true)]
         public OperationKind Operation { get; set; }
@@ -62,9 +60,9 @@ namespace RlmTokens.Cmdlets
         {
             if (ParameterSetName == HookSet)
             {
-                foreach (string document in _hookBuffer.Append(HookInput))
+                foreach (HookInput hook in ReadHookInput(HookInput))
                 {
-                    AddFromHook(document);
+                    AddFromHook(hook);
                 }
                 return;
             }
@@ -89,27 +87,12 @@ namespace RlmTokens.Cmdlets
 
         protected override void EndProcessing()
         {
-            string? rest = _hookBuffer.Flush();
-            if (rest is not null)
-            {
-                WriteError(ErrorRecords.From(new InvalidHookInputException(
-                    RlmTokens.Hooks.HookInput.Excerpt(rest), Strings.HookInputIncomplete)));
-            }
+            FlushHookInput();
             base.EndProcessing();
         }
 
-        private void AddFromHook(string document)
+        private void AddFromHook(HookInput hook)
         {
-            HookInput hook;
-            try
-            {
-                hook = RlmTokens.Hooks.HookInput.Parse(document);
-            }
-            catch (InvalidHookInputException e)
-            {
-                WriteError(ErrorRecords.From(e));
-                return;
-            }
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
             var request = new EstimateRequest
             {

@@ -37,22 +37,24 @@ namespace RlmTokens.Cmdlets
         [Alias("TotalTokens")]
         public long Tokens { get; set; }
 
-        /// <summary>A pasted usage line such as "Token usage: 54161/200000"; the first count is logged.</summary>
+        /// <summary>A pasted usage line such as "Token usage: 54161/200000", or a JSON document from a hook or script (hook form).</summary>
         [Parameter(Mandatory = true, ParameterSetName = TextSet, ValueFromPipeline = true)]
         [ValidateNotNullOrEmpty]
         public string? UsageText { get; set; }
 
         /// <summary>The model (priced from project-config.json's costPerToken when listed there).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string? Model { get; set; }
 
         /// <summary>The agent (coder, reviewer, copilot, cursor, ...).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SubagentTypeCompleter))]
+        [ArgumentCompleter(typeof(AgentCompleter))]
         public string? Agent { get; set; }
 
         /// <summary>The task (TASK-014, a ticket, ...).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TaskIdCompleter))]
         public string? Task { get; set; }
 
         /// <summary>The tool that spent the tokens (Copilot, Cursor, Aider, Codex CLI, ...).</summary>
@@ -91,19 +93,15 @@ namespace RlmTokens.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var request = new UsageEntryRequest
+            if (ParameterSetName == TextSet && (HookTextPending || UsageText!.TrimStart('\uFEFF', ' ', '\t').StartsWith("{", StringComparison.Ordinal)))
             {
-                Model = Model,
-                Agent = Agent,
-                Task = Task,
-                Tool = Tool,
-                Note = Note,
-                SessionId = SessionId,
-                Branch = Branch,
-                CostUsd = CostUsd,
-                DurationSeconds = DurationSeconds,
-                Timestamp = Timestamp,
-            };
+                foreach (string document in AppendHookText(UsageText))
+                {
+                    AddFromJson(document);
+                }
+                return;
+            }
+            UsageEntryRequest request = Overlay(new UsageEntryRequest());
             switch (ParameterSetName)
             {
                 case SplitSet:
@@ -125,7 +123,52 @@ namespace RlmTokens.Cmdlets
                     request.Note ??= UsageText!.Trim();
                     break;
             }
-            var log = new TokenUsageLog(Tracker);
+            Add(Tracker, request);
+        }
+
+        protected override void EndProcessing()
+        {
+            FlushHookInput();
+            base.EndProcessing();
+        }
+
+        // Hook form: a JSON document from a hook or script (token fields, model, agent, ..., cwd).
+        private void AddFromJson(string document)
+        {
+            UsageEntryRequest request;
+            string? cwd;
+            try
+            {
+                request = TokenUsageLog.RequestFromJson(document, out cwd);
+            }
+            catch (InvalidHookInputException e)
+            {
+                WriteError(ErrorRecords.From(e));
+                return;
+            }
+            Add(UseWorkspace(ResolveWorkspace(cwd)), Overlay(request));
+        }
+
+        // Parameters given on the command line win over what a document says.
+        private UsageEntryRequest Overlay(UsageEntryRequest request)
+        {
+            var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(Model))) { request.Model = Model; }
+            if (bound.ContainsKey(nameof(Agent))) { request.Agent = Agent; }
+            if (bound.ContainsKey(nameof(Task))) { request.Task = Task; }
+            if (bound.ContainsKey(nameof(Tool))) { request.Tool = Tool; }
+            if (bound.ContainsKey(nameof(Note))) { request.Note = Note; }
+            if (bound.ContainsKey(nameof(SessionId))) { request.SessionId = SessionId; }
+            if (bound.ContainsKey(nameof(Branch))) { request.Branch = Branch; }
+            if (bound.ContainsKey(nameof(CostUsd))) { request.CostUsd = CostUsd; }
+            if (bound.ContainsKey(nameof(DurationSeconds))) { request.DurationSeconds = DurationSeconds; }
+            if (bound.ContainsKey(nameof(Timestamp))) { request.Timestamp = Timestamp; }
+            return request;
+        }
+
+        private void Add(TokenTracker tracker, UsageEntryRequest request)
+        {
+            var log = new TokenUsageLog(tracker);
             try
             {
                 TokenLogEntry entry = log.Build(request);

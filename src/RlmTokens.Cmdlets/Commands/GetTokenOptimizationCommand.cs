@@ -56,6 +56,11 @@ namespace RlmTokens.Cmdlets
         [ValidateRange(0.0, double.MaxValue)]
         public double MaxVariance { get; set; } = 0.25;
 
+        /// <summary>Claude Code transcript folders (a config folder holding projects/, or a projects folder) for the exact rules; off by default.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TranscriptRoot { get; set; }
+
         protected override void ProcessRecord()
         {
             var settings = new OptimizationSettings
@@ -70,7 +75,7 @@ namespace RlmTokens.Cmdlets
             Outcome<OptimizationInput> gathered;
             try
             {
-                gathered = OptimizationAnalyzer.Gather(Tracker);
+                gathered = OptimizationAnalyzer.Gather(Tracker, TranscriptRoots.Source(this, Tracker.Workspace, TranscriptRoot));
             }
             catch (RlmTokensException e)
             {

@@ -127,30 +127,17 @@ namespace RlmTokens.Cmdlets
 
         private void ImportHookText(string text)
         {
-            var buffer = new HookDocumentBuffer();
-            foreach (string document in buffer.Append(text))
+            foreach (string document in AppendHookText(text))
             {
                 ImportHook(document);
             }
-            string? rest = buffer.Flush();
-            if (rest is not null)
-            {
-                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(rest), Strings.HookInputIncomplete)));
-            }
+            FlushHookInput();
         }
 
         private void ImportHook(string document)
         {
-            HookInput hook;
-            try
-            {
-                hook = RlmTokens.Hooks.HookInput.Parse(document);
-            }
-            catch (InvalidHookInputException e)
-            {
-                WriteError(ErrorRecords.From(e));
-                return;
-            }
+            HookInput? hook = ParseHookDocument(document);
+            if (hook is null) { return; }
             if (string.IsNullOrEmpty(hook.TranscriptPath))
             {
                 WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(document), Strings.HookNoTranscript)));

@@ -21,8 +21,6 @@ namespace RlmTokens.Cmdlets
         private const string ParametersSet = "Parameters";
         private const string HookSet = "Hook";
 
-        private readonly HookDocumentBuffer _hookBuffer = new HookDocumentBuffer();
-
         /// <summary>manual (/compact) or auto (the context window filled up).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParametersSet, ValueFromPipelineByPropertyName = true)]
         public CompactTrigger Trigger { get; set; }
@@ -57,9 +55,9 @@ namespace RlmTokens.Cmdlets
         {
             if (ParameterSetName == HookSet)
             {
-                foreach (string document in _hookBuffer.Append(HookInput))
+                foreach (HookInput hook in ReadHookInput(HookInput))
                 {
-                    RecordFromHook(document);
+                    RecordFromHook(hook);
                 }
                 return;
             }
@@ -82,26 +80,12 @@ namespace RlmTokens.Cmdlets
 
         protected override void EndProcessing()
         {
-            string? rest = _hookBuffer.Flush();
-            if (rest is not null)
-            {
-                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(rest), Strings.HookInputIncomplete)));
-            }
+            FlushHookInput();
             base.EndProcessing();
         }
 
-        private void RecordFromHook(string document)
+        private void RecordFromHook(HookInput hook)
         {
-            HookInput hook;
-            try
-            {
-                hook = RlmTokens.Hooks.HookInput.Parse(document);
-            }
-            catch (InvalidHookInputException e)
-            {
-                WriteError(ErrorRecords.From(e));
-                return;
-            }
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
             Record(tracker, new CompactRequest
             {

@@ -16,7 +16,6 @@ namespace RlmTokens.Cmdlets
     [OutputType(typeof(TokenSessionRecord))]
     public sealed class StartTokenSessionCommand : RlmTokensCmdlet
     {
-        private readonly HookDocumentBuffer _hookBuffer = new HookDocumentBuffer();
         private bool _hookMode;
 
         /// <summary>The RLM session id; default SESSION-yyyy-MM-dd-HHmmss of the start time.</summary>
@@ -50,9 +49,9 @@ namespace RlmTokens.Cmdlets
             if (MyInvocation.BoundParameters.ContainsKey(nameof(HookInput)))
             {
                 _hookMode = true;
-                foreach (string document in _hookBuffer.Append(HookInput))
+                foreach (HookInput hook in ReadHookInput(HookInput))
                 {
-                    StartFromHook(document);
+                    StartFromHook(hook);
                 }
             }
         }
@@ -63,26 +62,12 @@ namespace RlmTokens.Cmdlets
             {
                 Start(Tracker, new SessionStartRequest { SessionId = SessionId, Source = Source?.ToLowerInvariant(), Force = Force, StartedAt = StartedAt });
             }
-            string? rest = _hookBuffer.Flush();
-            if (rest is not null)
-            {
-                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(rest), Strings.HookInputIncomplete)));
-            }
+            FlushHookInput();
             base.EndProcessing();
         }
 
-        private void StartFromHook(string document)
+        private void StartFromHook(HookInput hook)
         {
-            HookInput hook;
-            try
-            {
-                hook = RlmTokens.Hooks.HookInput.Parse(document);
-            }
-            catch (InvalidHookInputException e)
-            {
-                WriteError(ErrorRecords.From(e));
-                return;
-            }
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
             Start(tracker, new SessionStartRequest
             {

@@ -19,7 +19,6 @@ namespace RlmTokens.Cmdlets
     [OutputType(typeof(TokenSessionRecord))]
     public sealed class StopTokenSessionCommand : RlmTokensCmdlet
     {
-        private readonly HookDocumentBuffer _hookBuffer = new HookDocumentBuffer();
         private bool _hookMode;
 
         /// <summary>When given, the open session must be this one (its RLM id, or Claude Code's id).</summary>
@@ -49,9 +48,9 @@ namespace RlmTokens.Cmdlets
             if (MyInvocation.BoundParameters.ContainsKey(nameof(HookInput)))
             {
                 _hookMode = true;
-                foreach (string document in _hookBuffer.Append(HookInput))
+                foreach (HookInput hook in ReadHookInput(HookInput))
                 {
-                    StopFromHook(document);
+                    StopFromHook(hook);
                 }
             }
         }
@@ -62,26 +61,12 @@ namespace RlmTokens.Cmdlets
             {
                 Stop(Tracker, new SessionStopRequest { SessionId = SessionId, Reason = Reason, EndedAt = EndedAt });
             }
-            string? rest = _hookBuffer.Flush();
-            if (rest is not null)
-            {
-                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(rest), Strings.HookInputIncomplete)));
-            }
+            FlushHookInput();
             base.EndProcessing();
         }
 
-        private void StopFromHook(string document)
+        private void StopFromHook(HookInput hook)
         {
-            HookInput hook;
-            try
-            {
-                hook = RlmTokens.Hooks.HookInput.Parse(document);
-            }
-            catch (InvalidHookInputException e)
-            {
-                WriteError(ErrorRecords.From(e));
-                return;
-            }
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
             Stop(tracker, new SessionStopRequest { SessionId = SessionId ?? hook.SessionId, Reason = Reason ?? hook.Reason, EndedAt = EndedAt });
         }
@@ -94,6 +79,7 @@ namespace RlmTokens.Cmdlets
             {
                 Outcome<TokenSessionRecord> done = new SessionLifecycle(tracker).Stop(request, Cancellation);
                 WriteProblems(done);
+                if (done.Value.SessionId is null) { return; }
                 WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.StoppedSession, done.Value.SessionId, done.Value.File));
                 if (PassThru) { WriteObject(done.Value); }
             }

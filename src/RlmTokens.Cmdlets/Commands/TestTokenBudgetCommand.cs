@@ -34,6 +34,11 @@ namespace RlmTokens.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public DateTime? Date { get; set; }
 
+        /// <summary>Claude Code transcript folders (a config folder holding projects/, or a projects folder) to count exactly; off by default.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TranscriptRoot { get; set; }
+
         /// <summary>Return only $true (no budget exceeded) or $false.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -43,7 +48,7 @@ namespace RlmTokens.Cmdlets
             Outcome<BudgetReport> outcome;
             try
             {
-                var checker = new BudgetChecker(Tracker);
+                var checker = new BudgetChecker(Tracker, Usage.UsageSources.For(Tracker, TranscriptRoots.Source(this, Tracker.Workspace, TranscriptRoot)));
                 outcome = checker.Check(new BudgetRequest { Periods = Period, LimitTokens = Limit, LimitUsd = LimitUsd, Date = Date }, Cancellation);
             }
             catch (RlmTokensException e)

@@ -163,7 +163,7 @@ namespace RlmTokens.Budgets
                 Remaining = unit == BudgetUnit.Tokens ? Math.Max(0, limit - used) : Math.Round(Math.Max(0, limit - used), 4),
                 State = state,
                 Precision = unit == BudgetUnit.Tokens ? total.TokensPrecision : total.CostPrecision,
-                Source = total.Sources.Count == 0 ? "None" : string.Join(",", total.Sources),
+                Source = SourceText(unit == BudgetUnit.Tokens ? total.TokenSources : total.CostSources),
                 From = from,
                 To = to,
                 SessionId = sessionId,
@@ -174,6 +174,8 @@ namespace RlmTokens.Budgets
                 Workspace = _tracker.Workspace.Root,
             };
         }
+
+        private static string SourceText(IReadOnlyList<string> names) => names.Count == 0 ? "None" : string.Join(",", names);
 
         /// <summary>Exceeded at or above the limit, Critical at or above the critical fraction, Warning at or above the warning fraction.</summary>
         public static BudgetState StateOf(double fraction, BudgetSettings settings)

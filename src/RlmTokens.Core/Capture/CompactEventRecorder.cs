@@ -67,7 +67,7 @@ namespace RlmTokens.Capture
             using (FolderTransaction tx = _tracker.Store.BeginUpdate(Workspace.TokenUsageFolder, cancellation))
             {
                 SessionFile? session = tx.Read(Workspace.CurrentSessionFile, RlmJsonContext.Files.SessionFile);
-                CompactEventsFile events = tx.Read(Workspace.CompactEventsFile, CaptureJsonContext.Files.CompactEventsFile) ?? new CompactEventsFile();
+                CompactEventsFile events = tx.Read(Workspace.CompactEventsFile, RlmJsonContext.Files.CompactEventsFile) ?? new CompactEventsFile();
                 string sessionId = FirstOf(request.SessionId, session?.SessionId, request.HookSessionId) ?? UnknownSession;
                 SessionMetrics metrics = session?.Metrics ?? new SessionMetrics();
                 string trigger = TriggerName(request.Trigger);
@@ -90,7 +90,7 @@ namespace RlmTokens.Capture
                 };
                 events.Events.Add(entry);
                 count = events.Events.Count;
-                tx.Write(Workspace.CompactEventsFile, events, CaptureJsonContext.Files.CompactEventsFile);
+                tx.Write(Workspace.CompactEventsFile, events, RlmJsonContext.Files.CompactEventsFile);
 
                 if (session is not null)
                 {

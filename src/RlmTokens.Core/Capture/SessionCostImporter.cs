@@ -87,9 +87,9 @@ namespace RlmTokens.Capture
 
             using (FolderTransaction tx = _tracker.Store.BeginUpdate(Workspace.TokenUsageFolder, cancellation))
             {
-                CostCaptureFile? previous = tx.Read(costPath, CaptureJsonContext.Files.CostCaptureFile);
+                CostFile? previous = tx.Read(costPath, RlmJsonContext.Files.CostFile);
                 SessionFile? open = tx.Read(Workspace.CurrentSessionFile, RlmJsonContext.Files.SessionFile);
-                var file = new CostCaptureFile
+                var file = new CostFile
                 {
                     SessionId = sessionId,
                     CapturedAt = stamp,
@@ -120,7 +120,7 @@ namespace RlmTokens.Capture
                     }).ToList(),
                     TranscriptPath = capture.TranscriptPath,
                 };
-                tx.Write(costPath, file, CaptureJsonContext.Files.CostCaptureFile);
+                tx.Write(costPath, file, RlmJsonContext.Files.CostFile);
 
                 var entry = new DailySessionEntry
                 {

@@ -131,25 +131,42 @@ namespace RlmTokens.Capture
         {
             DateTimeOffset at = request.EndedAt ?? _tracker.Clock.UtcNow;
             var problems = new List<RlmTokensException>();
+
+            // Checked once without the lock, so a refusal touches nothing (not even the lock file).
+            bool corrupt = false;
+            SessionFile? peek = null;
+            try { peek = _tracker.Store.Read(Workspace.CurrentSessionFile, RlmJsonContext.Files.SessionFile); }
+            catch (CorruptDataFileException) { corrupt = true; }
+            if (!corrupt) { CheckStop(peek, request); }
+
             TokenSessionRecord record;
             using (FolderTransaction tx = _tracker.Store.BeginUpdate(Workspace.TokenUsageFolder, cancellation))
             {
-                SessionFile open = tx.Read(Workspace.CurrentSessionFile, RlmJsonContext.Files.SessionFile)
-                    ?? throw new NoOpenSessionException(Workspace.CurrentSessionFile);
-                if (!string.IsNullOrEmpty(request.SessionId) && request.SessionId != open.SessionId)
+                SessionFile? open = tx.Read(Workspace.CurrentSessionFile, RlmJsonContext.Files.SessionFile);
+                if (open is null && tx.SetAside.Count > 0)
                 {
-                    string? claude = ExtraText(open, "claude_session_id");
-                    // A hook's Claude id matches when the session recorded it, or when it recorded none.
-                    if (!string.IsNullOrEmpty(claude) && claude != request.SessionId || string.IsNullOrEmpty(claude) && !LooksLikeClaudeId(request.SessionId!))
-                    {
-                        throw new InvalidArgumentException("SessionMismatch", request.SessionId,
-                            string.Format(CultureInfo.CurrentCulture, Resources.Messages.SessionMismatch, request.SessionId, open.SessionId));
-                    }
+                    // current-session.json could not be parsed: it was set aside and is reported; nothing to close.
+                    problems.AddRange(tx.SetAside);
+                    return new Outcome<TokenSessionRecord>(new TokenSessionRecord { IsOpen = false, Workspace = Workspace.Root }, problems);
                 }
-                record = Close(tx, open, at, request.Reason);
+                CheckStop(open, request);
+                record = Close(tx, open!, at, request.Reason);
                 problems.AddRange(tx.SetAside);
             }
             return new Outcome<TokenSessionRecord>(record, problems);
+        }
+
+        private void CheckStop(SessionFile? open, SessionStopRequest request)
+        {
+            if (open is null) { throw new NoOpenSessionException(Workspace.CurrentSessionFile); }
+            if (string.IsNullOrEmpty(request.SessionId) || request.SessionId == open.SessionId) { return; }
+            string? claude = ExtraText(open, "claude_session_id");
+            // A hook's Claude id matches when the session recorded it, or when it recorded none.
+            if (!string.IsNullOrEmpty(claude) && claude != request.SessionId || string.IsNullOrEmpty(claude) && !LooksLikeClaudeId(request.SessionId!))
+            {
+                throw new InvalidArgumentException("SessionMismatch", request.SessionId,
+                    string.Format(CultureInfo.CurrentCulture, Resources.Messages.SessionMismatch, request.SessionId, open.SessionId));
+            }
         }
 
         private TokenSessionRecord Close(FolderTransaction tx, SessionFile open, DateTimeOffset at, string? reason)

@@ -133,7 +133,7 @@ namespace RlmTokens.Capture
         public TokenUsageLogRecord Append(TokenLogEntry entry, CancellationToken cancellation)
         {
             string path = LogFile;
-            string text = JsonSerializer.Serialize(entry, CaptureJsonContext.Files.TokenLogEntry) + "\n";
+            string text = JsonSerializer.Serialize(entry, RlmJsonContext.Files.TokenLogEntry) + "\n";
             using (FolderTransaction tx = _tracker.Store.BeginUpdate(Path.GetDirectoryName(path)!, cancellation))
             {
                 // A log that does not end with a newline (hand edits) would glue the objects; that still parses, but keep it tidy.
@@ -195,7 +195,7 @@ namespace RlmTokens.Capture
                     }
                     using (JsonDocument doc = JsonDocument.ParseValue(ref reader))
                     {
-                        TokenLogEntry? entry = doc.RootElement.Deserialize(CaptureJsonContext.Files.TokenLogEntry);
+                        TokenLogEntry? entry = doc.RootElement.Deserialize(RlmJsonContext.Files.TokenLogEntry);
                         if (entry is not null) { entries.Add(entry); }
                     }
                     offset += (int)reader.BytesConsumed;
@@ -353,6 +353,103 @@ namespace RlmTokens.Capture
             int line = 1;
             for (int i = 0; i < offset && i < bytes.Length; i++) { if (bytes[i] == (byte)'\n') { line++; } }
             return line;
+        }
+
+        /// <summary>
+        /// A usage record from a JSON document a hook or script hands over on standard input:
+        /// <c>input_tokens</c>/<c>output_tokens</c>/<c>total_tokens</c> (or <c>input</c>/<c>output</c>/<c>total</c>/<c>tokens</c>,
+        /// or token-tracker.sh's <c>tokens</c> object, or Claude's <c>usage</c> object whose cache tokens count as input),
+        /// <c>model</c>, <c>agent</c>, <c>task</c>, <c>tool</c>, <c>note</c>, <c>session_id</c>, <c>branch</c>,
+        /// <c>cost</c>/<c>cost_usd</c>, <c>duration</c>, <c>timestamp</c>; <paramref name="cwd"/> gets <c>cwd</c>.
+        /// </summary>
+        /// <exception cref="InvalidHookInputException">Not a JSON object.</exception>
+        public static UsageEntryRequest RequestFromJson(string json, out string? cwd)
+        {
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, MaxDepth = 64 });
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidHookInputException(Hooks.HookInput.Excerpt(json), e.Message, e);
+            }
+            using (doc)
+            {
+                JsonElement root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw new InvalidHookInputException(Hooks.HookInput.Excerpt(json), Resources.Messages.HookInputNotObject);
+                }
+                cwd = JsonText(root, "cwd");
+                var request = new UsageEntryRequest
+                {
+                    Model = JsonText(root, "model"),
+                    Agent = JsonText(root, "agent"),
+                    Task = JsonText(root, "task"),
+                    Tool = JsonText(root, "tool"),
+                    Note = JsonText(root, "note"),
+                    SessionId = JsonText(root, "session_id"),
+                    Branch = JsonText(root, "branch"),
+                    CostUsd = JsonNumber(root, "cost_usd") ?? JsonNumber(root, "cost"),
+                    DurationSeconds = JsonNumber(root, "duration") ?? 0,
+                    Timestamp = RlmTime.Parse(JsonText(root, "timestamp")),
+                };
+                long? input = JsonCount(root, "input_tokens") ?? JsonCount(root, "input");
+                long? output = JsonCount(root, "output_tokens") ?? JsonCount(root, "output");
+                long? total = JsonCount(root, "total_tokens") ?? JsonCount(root, "total");
+                if (root.TryGetProperty("tokens", out JsonElement tokens))
+                {
+                    if (tokens.ValueKind == JsonValueKind.Object)
+                    {
+                        input ??= JsonCount(tokens, "input");
+                        output ??= JsonCount(tokens, "output");
+                        total ??= JsonCount(tokens, "total");
+                    }
+                    else
+                    {
+                        total ??= JsonCount(root, "tokens");
+                    }
+                }
+                if (root.TryGetProperty("usage", out JsonElement usage) && usage.ValueKind == JsonValueKind.Object)
+                {
+                    long? cache = Sum(JsonCount(usage, "cache_read_input_tokens"), JsonCount(usage, "cache_creation_input_tokens"));
+                    input ??= Sum(JsonCount(usage, "input_tokens"), cache);
+                    output ??= JsonCount(usage, "output_tokens");
+                }
+                if (input is not null || output is not null)
+                {
+                    request.InputTokens = input ?? 0;
+                    request.OutputTokens = output ?? 0;
+                    // A total that disagrees with the split is left to Build to report (TokenCountMismatch).
+                    request.Tokens = total;
+                }
+                else
+                {
+                    request.Tokens = total;
+                }
+                return request;
+            }
+        }
+
+        private static long? Sum(long? a, long? b) => a is null ? b : b is null ? a : a + b;
+
+        private static string? JsonText(JsonElement obj, string name) =>
+            obj.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String && v.GetString()!.Trim().Length > 0 ? v.GetString() : null;
+
+        private static double? JsonNumber(JsonElement obj, string name)
+        {
+            if (!obj.TryGetProperty(name, out JsonElement v)) { return null; }
+            if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d)) { return d; }
+            if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d)) { return d; }
+            return null;
+        }
+
+        private static long? JsonCount(JsonElement obj, string name)
+        {
+            double? d = JsonNumber(obj, name);
+            if (d is null || double.IsNaN(d.Value) || double.IsInfinity(d.Value) || Math.Abs(d.Value) > 9e15) { return null; }
+            return (long)Math.Round(d.Value, MidpointRounding.AwayFromZero);
         }
 
         /// <summary>"Token usage: 54161/200000" (Claude Code's context line) and similar: the first count, or null.</summary>

@@ -6,7 +6,11 @@ using RlmTokens.Storage;
 
 namespace RlmTokens.Json
 {
-    /// <summary>The one source-generated context: every read and write passes one of its JsonTypeInfo.</summary>
+    /// <summary>
+    /// The one source-generated context: every read and write passes one of its JsonTypeInfo. Register
+    /// new file models here, in this declaration: the System.Text.Json 8 generator treats each partial
+    /// declaration that carries [JsonSerializable] as a context of its own and fails on shared types.
+    /// </summary>
     [JsonSourceGenerationOptions(
         WriteIndented = true,
         PropertyNameCaseInsensitive = true,
@@ -19,8 +23,12 @@ namespace RlmTokens.Json
     [JsonSerializable(typeof(ContextCompactEntry))]
     [JsonSerializable(typeof(DailyFile))]
     [JsonSerializable(typeof(DailySessionEntry))]
-    [JsonSerializable(typeof(CostFile))]
     [JsonSerializable(typeof(ProjectConfigFile))]
+    [JsonSerializable(typeof(CostFile))]
+    [JsonSerializable(typeof(CaptureModelEntry))]
+    [JsonSerializable(typeof(CompactEventsFile))]
+    [JsonSerializable(typeof(CompactEventEntry))]
+    [JsonSerializable(typeof(TokenLogEntry))]
     [JsonSerializable(typeof(string))]
     internal partial class RlmJsonContext : JsonSerializerContext
     {

@@ -95,8 +95,11 @@ namespace RlmTokens.Optimization
     /// <summary>Turns token data into findings with evidence: the engine of Get-TokenOptimization.</summary>
     public static class OptimizationAnalyzer
     {
-        /// <summary>Reads what a workspace holds: the RLM log and metrics.json, compact-events.json, and the usage sources.</summary>
-        public static Outcome<OptimizationInput> Gather(TokenTracker tracker, IReadOnlyList<IUsageSource>? sources = null)
+        /// <summary>
+        /// Reads what a workspace holds: the RLM log and metrics.json, compact-events.json, the usage sources,
+        /// and (when given) the workspace's Claude Code transcripts: exact cache figures and turns.
+        /// </summary>
+        public static Outcome<OptimizationInput> Gather(TokenTracker tracker, TranscriptUsageSource? transcripts = null)
         {
             var problems = new List<RlmTokensException>();
             var input = new OptimizationInput();
@@ -123,9 +126,27 @@ namespace RlmTokens.Optimization
             }
             catch (RlmTokensException e) { problems.Add(e); }
             var query = new UsageQuery(tracker, DateTime.MinValue, DateTime.MaxValue.Date);
-            foreach (IUsageSource source in sources ?? UsageSources.For(tracker))
+            if (transcripts is not null)
             {
-                input.Usage.AddRange(source.Read(query, problems));
+                IReadOnlyList<UsageEntry> entries = transcripts.EntriesOf(ws, problems);
+                foreach (IGrouping<string, UsageEntry> session in entries.GroupBy(e => e.SessionId ?? "(none)", StringComparer.Ordinal))
+                {
+                    input.Cache.Add(new CacheUsage
+                    {
+                        Subject = session.Key,
+                        InputTokens = session.Sum(e => e.InputTokens),
+                        CacheCreationTokens = session.Sum(e => e.CacheCreationTokens),
+                        CacheReadTokens = session.Sum(e => e.CacheReadTokens),
+                    });
+                }
+                foreach (UsageEntry e in entries)
+                {
+                    input.Turns.Add(new TurnUsage { Model = e.Model, Agent = e.IsSidechain ? "subagent" : null, Tokens = e.TotalTokens, Precision = UsagePrecision.Exact, Evidence = "Transcripts" });
+                }
+            }
+            foreach (IUsageSource source in UsageSources.For(tracker, transcripts))
+            {
+                input.Usage.AddRange(source.Read(query, problems).Select(f => UsageLedger.Canonicalize(f, query)));
             }
             return new Outcome<OptimizationInput>(input, problems);
         }

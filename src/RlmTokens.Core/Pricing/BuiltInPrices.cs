@@ -60,42 +60,43 @@ namespace RlmTokens.Pricing
             yield return Plain("gemini-2.0-flash", 0.1, 0.4, 0.025);
         }
 
-        private const double M = 1e-6;
+        // Divide (not multiply by 1e-6): 5 / 1e6 is exactly the double nearest 5e-6, as a literal would be.
+        private const double M = 1e6;
 
         private static ModelPrice Claude(string model, double input, double output, double write5m, double read,
             double? inputHi = null, double? outputHi = null, double? write5mHi = null, double? readHi = null) => new ModelPrice
         {
             Model = model,
-            InputPerToken = input * M,
-            OutputPerToken = output * M,
-            CacheWrite5mPerToken = write5m * M,
-            CacheWrite1hPerToken = input * M * 2,
-            CacheReadPerToken = read * M,
-            InputAbove200kPerToken = inputHi * M,
-            OutputAbove200kPerToken = outputHi * M,
-            CacheWrite5mAbove200kPerToken = write5mHi * M,
-            CacheWrite1hAbove200kPerToken = inputHi * M * 2,
-            CacheReadAbove200kPerToken = readHi * M,
+            InputPerToken = input / M,
+            OutputPerToken = output / M,
+            CacheWrite5mPerToken = write5m / M,
+            CacheWrite1hPerToken = input / M * 2,
+            CacheReadPerToken = read / M,
+            InputAbove200kPerToken = inputHi / M,
+            OutputAbove200kPerToken = outputHi / M,
+            CacheWrite5mAbove200kPerToken = write5mHi / M,
+            CacheWrite1hAbove200kPerToken = inputHi / M * 2,
+            CacheReadAbove200kPerToken = readHi / M,
         };
 
         private static ModelPrice Plain(string model, double input, double output, double read) => new ModelPrice
         {
             Model = model,
-            InputPerToken = input * M,
-            OutputPerToken = output * M,
-            CacheWrite5mPerToken = input * M,
-            CacheWrite1hPerToken = input * M,
-            CacheReadPerToken = read * M,
+            InputPerToken = input / M,
+            OutputPerToken = output / M,
+            CacheWrite5mPerToken = input / M,
+            CacheWrite1hPerToken = input / M,
+            CacheReadPerToken = read / M,
         };
 
         private static ModelPrice Tiered(string model, double input, double output, double read, double inputHi, double outputHi, double readHi)
         {
             ModelPrice p = Plain(model, input, output, read);
-            p.InputAbove200kPerToken = inputHi * M;
-            p.OutputAbove200kPerToken = outputHi * M;
-            p.CacheWrite5mAbove200kPerToken = inputHi * M;
-            p.CacheWrite1hAbove200kPerToken = inputHi * M;
-            p.CacheReadAbove200kPerToken = readHi * M;
+            p.InputAbove200kPerToken = inputHi / M;
+            p.OutputAbove200kPerToken = outputHi / M;
+            p.CacheWrite5mAbove200kPerToken = inputHi / M;
+            p.CacheWrite1hAbove200kPerToken = inputHi / M;
+            p.CacheReadAbove200kPerToken = readHi / M;
             return p;
         }
     }

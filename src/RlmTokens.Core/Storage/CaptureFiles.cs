@@ -14,7 +14,7 @@ namespace RlmTokens.Storage
     /// cost-&lt;SessionId&gt;.json as Import-SessionCost writes it: RLM's fields (session_id, captured_at,
     /// source, raw_output, parsed, estimation, session_data) plus tokens, models, precision.
     /// </summary>
-    internal sealed class CostCaptureFile : RlmFileModel
+    internal sealed class CostFile : RlmFileModel
     {
         [JsonPropertyName("session_id"), JsonConverter(typeof(FlexibleStringConverter))]
         public string? SessionId { get; set; }

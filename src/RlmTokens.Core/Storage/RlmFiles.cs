@@ -216,35 +216,6 @@ namespace RlmTokens.Storage
         public long SessionsCount { get; set; }
     }
 
-    /// <summary>RLM/progress/token-usage/cost-&lt;SessionId&gt;.json</summary>
-    internal sealed class CostFile : RlmFileModel
-    {
-        [JsonPropertyName("session_id"), JsonConverter(typeof(FlexibleStringConverter))]
-        public string? SessionId { get; set; }
-
-        [JsonPropertyName("captured_at"), JsonConverter(typeof(FlexibleStringConverter))]
-        public string? CapturedAt { get; set; }
-
-        [JsonPropertyName("source"), JsonConverter(typeof(FlexibleStringConverter))]
-        public string? Source { get; set; }
-
-        [JsonPropertyName("raw_output"), JsonConverter(typeof(FlexibleStringConverter))]
-        public string? RawOutput { get; set; }
-
-        [JsonPropertyName("parsed")]
-        public CostParsed Parsed { get => _parsed; set => _parsed = value ?? new CostParsed(); }
-
-        private CostParsed _parsed = new CostParsed();
-
-        [JsonPropertyName("estimation")]
-        public CostEstimation Estimation { get => _estimation; set => _estimation = value ?? new CostEstimation(); }
-
-        private CostEstimation _estimation = new CostEstimation();
-
-        [JsonPropertyName("session_data")]
-        public JsonElement? SessionData { get; set; }
-    }
-
     internal sealed class CostParsed : RlmFileModel
     {
         [JsonPropertyName("total_cost_usd"), JsonConverter(typeof(FlexibleDoubleConverter))]

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
@@ -21,9 +22,6 @@ namespace RlmTokens.Transcripts
 
         /// <summary>The end of the last complete (newline-terminated) line.</summary>
         public long Offset { get; set; }
-
-        /// <summary>Complete lines before <see cref="Offset"/>.</summary>
-        public long Lines { get; set; }
 
         public int Malformed { get; set; }
 
@@ -109,17 +107,19 @@ namespace RlmTokens.Transcripts
             return buf.AsSpan().SequenceEqual(cached.Tail);
         }
 
+        private static readonly byte[] s_usage = System.Text.Encoding.UTF8.GetBytes("\"usage\"");
+
+        [MethodImpl(HotPath.Hot)]
         private static FileScanResult Read(FileStream stream, TranscriptFile file, FileScanState? resume, long length, long ticks, CancellationToken ct)
         {
             TranscriptLineParser parser = new TranscriptLineParser();
             UsageDeduplicator dedup = new UsageDeduplicator();
-            long offset = 0, lines = 0, firstBad = 0;
+            long offset = 0, firstBad = 0, firstBadOffset = -1;
             int malformed = 0;
             if (resume is not null)
             {
                 dedup.AddRange(resume.Entries);
                 offset = resume.Offset;
-                lines = resume.Lines;
                 malformed = resume.Malformed;
                 firstBad = resume.FirstMalformedLine;
             }
@@ -145,19 +145,37 @@ namespace RlmTokens.Transcripts
                     toRead -= n;
                     bytesRead += n;
                     int end = filled + n;
-                    int start = 0;
-                    while (true)
+                    int complete = buffer.AsSpan(0, end).LastIndexOf((byte)'\n') + 1;
+                    if (complete == 0)
                     {
-                        int nl = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
-                        if (nl < 0) { break; }
-                        lines++;
-                        Line(parser, dedup, buffer.AsSpan(start, nl), file, lines, ref malformed, ref firstBad);
-                        start += nl + 1;
-                        offset += nl + 1;
+                        filled = end;
+                        continue;
                     }
-                    filled = end - start;
-                    if (filled > 0 && start > 0) { Buffer.BlockCopy(buffer, start, buffer, 0, filled); }
+                    // One pass over the bytes: jump from one "usage" to the next and parse only the
+                    // lines around them; lines without usage (most of the bytes) are never split out.
+                    ReadOnlySpan<byte> region = buffer.AsSpan(0, complete);
+                    int pos = 0;
+                    while (pos < complete)
+                    {
+                        int hit = region.Slice(pos).IndexOf(s_usage);
+                        if (hit < 0) { break; }
+                        hit += pos;
+                        int lineStart = region.Slice(pos, hit - pos).LastIndexOf((byte)'\n') + 1 + pos;
+                        int lineEnd = region.Slice(hit).IndexOf((byte)'\n') + hit;
+                        LineKind kind = parser.Parse(Trim(region.Slice(lineStart, lineEnd - lineStart)), file.Project, file.Path, out UsageEntry? entry);
+                        if (kind == LineKind.Usage) { dedup.Add(entry!); }
+                        else if (kind == LineKind.Malformed)
+                        {
+                            malformed++;
+                            if (firstBad == 0 && firstBadOffset < 0) { firstBadOffset = offset + lineStart; }
+                        }
+                        pos = lineEnd + 1;
+                    }
+                    offset += complete;
+                    filled = end - complete;
+                    if (filled > 0) { Buffer.BlockCopy(buffer, complete, buffer, 0, filled); }
                 }
+                if (firstBadOffset >= 0) { firstBad = LineNumberAt(stream, firstBadOffset); }
                 FileScanState state = new FileScanState
                 {
                     Path = file.Path,
@@ -165,10 +183,9 @@ namespace RlmTokens.Transcripts
                     Length = length - toRead,
                     LastWriteTicks = ticks,
                     Offset = offset,
-                    Lines = lines,
                     Malformed = malformed,
                     FirstMalformedLine = firstBad,
-                    Tail = TailOf(buffer, filled, stream, offset),
+                    Tail = TailOf(stream, offset),
                     Entries = dedup.ToList(),
                 };
                 List<UsageEntry> runEntries = state.Entries;
@@ -177,7 +194,6 @@ namespace RlmTokens.Transcripts
                 if (filled > 0 && !IsBlank(buffer.AsSpan(0, filled)))
                 {
                     // An unterminated last line: count it now, keep it out of the cache (it may still grow).
-                    long lineNo = lines + 1;
                     LineKind kind = parser.Parse(Trim(buffer.AsSpan(0, filled)), file.Project, file.Path, out UsageEntry? entry);
                     if (kind == LineKind.Usage)
                     {
@@ -187,7 +203,7 @@ namespace RlmTokens.Transcripts
                     else if (kind == LineKind.Malformed)
                     {
                         runMalformed++;
-                        if (runFirstBad == 0) { runFirstBad = lineNo; }
+                        if (runFirstBad == 0) { runFirstBad = LineNumberAt(stream, offset); }
                     }
                 }
                 return new FileScanResult(state, runEntries, runMalformed, runFirstBad, bytesRead, false);
@@ -198,15 +214,28 @@ namespace RlmTokens.Transcripts
             }
         }
 
-        private static void Line(TranscriptLineParser parser, UsageDeduplicator dedup, ReadOnlySpan<byte> line, TranscriptFile file, long lineNo, ref int malformed, ref long firstBad)
+        /// <summary>The 1-based line number of the line that starts at <paramref name="at"/> (rare path: counts from the start).</summary>
+        private static long LineNumberAt(FileStream stream, long at)
         {
-            LineKind kind = parser.Parse(Trim(line), file.Project, file.Path, out UsageEntry? entry);
-            if (kind == LineKind.Usage) { dedup.Add(entry!); }
-            else if (kind == LineKind.Malformed)
+            long saved = stream.Position;
+            stream.Position = 0;
+            byte[] buf = new byte[1 << 16];
+            long line = 1, left = at;
+            while (left > 0)
             {
-                malformed++;
-                if (firstBad == 0) { firstBad = lineNo; }
+                int n = stream.Read(buf, 0, (int)Math.Min(buf.Length, left));
+                if (n <= 0) { break; }
+                ReadOnlySpan<byte> span = buf.AsSpan(0, n);
+                int i;
+                while ((i = span.IndexOf((byte)'\n')) >= 0)
+                {
+                    line++;
+                    span = span.Slice(i + 1);
+                }
+                left -= n;
             }
+            stream.Position = saved;
+            return line;
         }
 
         private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> line)
@@ -225,7 +254,7 @@ namespace RlmTokens.Transcripts
             return true;
         }
 
-        private static byte[] TailOf(byte[] buffer, int filled, FileStream stream, long offset)
+        private static byte[] TailOf(FileStream stream, long offset)
         {
             int n = (int)Math.Min(FileScanState.TailLength, offset);
             if (n == 0) { return Array.Empty<byte>(); }

@@ -16,7 +16,7 @@ namespace RlmTokens.Transcripts
     internal sealed class TranscriptCache
     {
         private const string Magic = "RLMTOKENS-TRANSCRIPT-CACHE";
-        private const int Version = 1;
+        private const int Version = 3;
 
         private readonly string _file;
         private readonly Dictionary<string, FileScanState> _files;
@@ -38,17 +38,33 @@ namespace RlmTokens.Transcripts
             {
                 if (File.Exists(file))
                 {
-                    using FileStream s = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-                    using BinaryReader r = new BinaryReader(s, Encoding.UTF8);
+                    byte[] bytes;
+                    using (FileStream s = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+                    {
+                        bytes = new byte[s.Length];
+                        int got = 0;
+                        while (got < bytes.Length)
+                        {
+                            int n = s.Read(bytes, got, bytes.Length - got);
+                            if (n <= 0) { throw new InvalidDataException(); }
+                            got += n;
+                        }
+                    }
+                    // The last 8 bytes are a checksum of the rest: a damaged cache is ignored, never believed.
+                    if (bytes.Length < 8 || BitConverter.ToUInt64(bytes, bytes.Length - 8) != Checksum(bytes, bytes.Length - 8)) { throw new InvalidDataException(); }
+                    using BinaryReader r = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 8, false), Encoding.UTF8);
                     ReadAll(r, files);
                 }
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is FormatException || e is ArgumentException || e is InvalidDataException)
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is FormatException || e is ArgumentException || e is InvalidDataException || e is EndOfStreamException || e is IndexOutOfRangeException || e is OverflowException)
             {
                 files.Clear();
             }
             return new TranscriptCache(file, files);
         }
+
+        /// <summary>How many files the loaded cache knows.</summary>
+        public int Count => _files.Count;
 
         public FileScanState? Get(string path) => _files.TryGetValue(path, out FileScanState? s) ? s : null;
 
@@ -60,10 +76,17 @@ namespace RlmTokens.Transcripts
             try
             {
                 Directory.CreateDirectory(dir);
-                using (FileStream s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                using (BinaryWriter w = new BinaryWriter(s, Encoding.UTF8))
+                MemoryStream payload = new MemoryStream();
+                using (BinaryWriter w = new BinaryWriter(payload, Encoding.UTF8, true))
                 {
                     WriteAll(w, states);
+                }
+                byte[] buffer = payload.GetBuffer();
+                int length = (int)payload.Length;
+                using (FileStream s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+                {
+                    s.Write(buffer, 0, length);
+                    s.Write(BitConverter.GetBytes(Checksum(buffer, length)), 0, 8);
                 }
                 if (File.Exists(_file)) { File.Replace(temp, _file, null, true); }
                 else { File.Move(temp, _file); }
@@ -72,6 +95,17 @@ namespace RlmTokens.Transcripts
             {
                 try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
+        }
+
+        /// <summary>FNV-1a over 8-byte words (fast; detects damage, not tampering).</summary>
+        private static ulong Checksum(byte[] data, int length)
+        {
+            ulong h = 14695981039346656037UL;
+            ReadOnlySpan<byte> span = data.AsSpan(0, length);
+            ReadOnlySpan<ulong> words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(span);
+            foreach (ulong w in words) { h = (h ^ w) * 1099511628211UL; }
+            for (int i = words.Length * 8; i < length; i++) { h = (h ^ span[i]) * 1099511628211UL; }
+            return h ^ (ulong)length;
         }
 
         private static string Hash(string key)
@@ -119,7 +153,6 @@ namespace RlmTokens.Transcripts
                 w.Write(st.Length);
                 w.Write(st.LastWriteTicks);
                 w.Write(st.Offset);
-                w.Write(st.Lines);
                 w.Write(st.Malformed);
                 w.Write(st.FirstMalformedLine);
                 w.Write(st.Tail.Length);
@@ -149,11 +182,11 @@ namespace RlmTokens.Transcripts
         private static void ReadAll(BinaryReader r, Dictionary<string, FileScanState> files)
         {
             if (r.ReadString() != Magic || r.ReadInt32() != Version) { return; }
-            int n = r.ReadInt32();
+            int n = ReadCount(r);
             string[] table = new string[n];
             for (int i = 0; i < n; i++) { table[i] = r.ReadString(); }
             string? S(int id) => id < 0 ? null : table[id];
-            int count = r.ReadInt32();
+            int count = ReadCount(r);
             for (int f = 0; f < count; f++)
             {
                 FileScanState st = new FileScanState
@@ -163,12 +196,11 @@ namespace RlmTokens.Transcripts
                     Length = r.ReadInt64(),
                     LastWriteTicks = r.ReadInt64(),
                     Offset = r.ReadInt64(),
-                    Lines = r.ReadInt64(),
                     Malformed = r.ReadInt32(),
                     FirstMalformedLine = r.ReadInt64(),
                 };
                 st.Tail = r.ReadBytes(r.ReadInt32());
-                int entries = r.ReadInt32();
+                int entries = ReadCount(r);
                 List<UsageEntry> list = new List<UsageEntry>(entries);
                 for (int i = 0; i < entries; i++)
                 {
@@ -196,6 +228,14 @@ namespace RlmTokens.Transcripts
                 st.Entries = list;
                 files[st.Path] = st;
             }
+        }
+
+        // A count can never exceed the bytes left: a damaged cache must not allocate gigabytes.
+        private static int ReadCount(BinaryReader r)
+        {
+            int n = r.ReadInt32();
+            if (n < 0 || n > r.BaseStream.Length - r.BaseStream.Position) { throw new InvalidDataException(); }
+            return n;
         }
 
         private static void OptionalString(BinaryWriter w, string? s)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -57,6 +58,7 @@ namespace RlmTokens.Transcripts
             }
         }
 
+        [MethodImpl(HotPath.Hot)]
         private LineKind ParseCore(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
         {
             entry = null;
@@ -222,6 +224,7 @@ namespace RlmTokens.Transcripts
     /// <summary>Fast path for Claude Code's timestamps: yyyy-MM-ddTHH:mm:ss[.fffffff]Z.</summary>
     internal static class TimestampParser
     {
+        [MethodImpl(HotPath.Hot)]
         public static bool TryParseIsoUtc(ReadOnlySpan<byte> s, out DateTime value)
         {
             value = default;

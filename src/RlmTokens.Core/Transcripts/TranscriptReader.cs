@@ -162,7 +162,8 @@ namespace RlmTokens.Transcripts
                     first ??= string.Format(CultureInfo.InvariantCulture, "{0}:{1}", files[i].Path, r.FirstMalformedLine);
                 }
             }
-            cache?.Save(states);
+            // Rewrite the cache only when something changed: a file read, added or gone.
+            if (cache is not null && (fromCache != states.Count || cache.Count != states.Count)) { cache.Save(states); }
             return new TranscriptReadResult(dedup.ToList(), files.Count, fromCache, bytes, malformed, first, unreadable);
         }
 

@@ -89,9 +89,26 @@ namespace RlmTokens.Transcripts
             }
             else
             {
+                // Day, week and month keys repeat: format once per local day, not once per entry.
+                bool byDate = query.GroupBy == UsageGrouping.Day || query.GroupBy == UsageGrouping.Week || query.GroupBy == UsageGrouping.Month;
+                bool utc = zone.Equals(TimeZoneInfo.Utc);
+                Dictionary<long, string> dayKeys = new Dictionary<long, string>();
                 foreach (UsageEntry e in selected)
                 {
-                    Add(groups, KeyOf(e, query.GroupBy, zone), e, prices, unknown, null);
+                    string key;
+                    if (byDate)
+                    {
+                        DateTime local = utc ? e.Timestamp : TimeZoneInfo.ConvertTimeFromUtc(e.Timestamp, zone);
+                        long day = local.Ticks / TimeSpan.TicksPerDay;
+                        if (!dayKeys.TryGetValue(day, out string? k))
+                        {
+                            k = KeyOf(e, query.GroupBy, zone);
+                            dayKeys.Add(day, k);
+                        }
+                        key = k;
+                    }
+                    else { key = KeyOf(e, query.GroupBy, zone); }
+                    Add(groups, key, e, prices, unknown, null);
                 }
             }
 
@@ -147,13 +164,29 @@ namespace RlmTokens.Transcripts
                 groups.Add(key, g);
             }
             g.Add(e);
-            double? cost = prices.Cost(e);
+            double? cost = PriceOf(prices, e);
             if (cost is double c) { g.Cost = (g.Cost ?? 0) + c; }
             else
             {
                 g.CostKnown = false;
                 unknown.Add(e.Model);
             }
+        }
+
+        [ThreadStatic] private static string? t_lastModel;
+        [ThreadStatic] private static ModelPrice? t_lastPrice;
+        [ThreadStatic] private static PriceTable? t_lastTable;
+
+        // Entries come in runs of one model: skip the table lookup while the model repeats.
+        private static double? PriceOf(PriceTable prices, UsageEntry e)
+        {
+            if (!ReferenceEquals(t_lastTable, prices) || !string.Equals(t_lastModel, e.Model, StringComparison.Ordinal))
+            {
+                t_lastTable = prices;
+                t_lastModel = e.Model;
+                t_lastPrice = prices.Find(e.Model);
+            }
+            return t_lastPrice?.Cost(e.InputTokens, e.OutputTokens, e.CacheCreation5mTokens, e.CacheCreation1hTokens, e.CacheReadTokens);
         }
 
         private static bool Matches(List<Regex> patterns, UsageEntry e)
@@ -172,8 +205,10 @@ namespace RlmTokens.Transcripts
         private sealed class Group
         {
             private readonly HashSet<string> _sessions = new HashSet<string>(StringComparer.Ordinal);
-            private readonly SortedSet<string> _models = new SortedSet<string>(StringComparer.Ordinal);
+            private readonly HashSet<string> _models = new HashSet<string>(StringComparer.Ordinal);
             private string? _project;
+            private string? _lastSession;
+            private string? _lastModel;
             private bool _manyProjects;
 
             public DateTime First;
@@ -192,10 +227,17 @@ namespace RlmTokens.Transcripts
                 Output += e.OutputTokens;
                 CacheCreate += e.CacheCreationTokens;
                 CacheRead += e.CacheReadTokens;
-                if (e.SessionId is not null) { _sessions.Add(e.SessionId); }
-                _models.Add(e.Model);
+                if (e.SessionId is not null && !ReferenceEquals(e.SessionId, _lastSession)) { _sessions.Add(e.SessionId); _lastSession = e.SessionId; }
+                if (!ReferenceEquals(e.Model, _lastModel)) { _models.Add(e.Model); _lastModel = e.Model; }
                 if (_project is null) { _project = e.Project; }
                 else if (!string.Equals(_project, e.Project, StringComparison.Ordinal)) { _manyProjects = true; }
+            }
+
+            private List<string> SortedModels()
+            {
+                List<string> list = new List<string>(_models);
+                list.Sort(StringComparer.Ordinal);
+                return list;
             }
 
             public TranscriptUsageRow ToRow(string key, UsageGrouping grouping, TimeZoneInfo zone)
@@ -218,7 +260,7 @@ namespace RlmTokens.Transcripts
                     TotalTokens = Input + Output + CacheCreate + CacheRead,
                     CostUsd = Cost,
                     CostKnown = CostKnown,
-                    Models = string.Join(", ", _models),
+                    Models = string.Join(", ", SortedModels()),
                     Precision = UsagePrecision.Exact,
                 };
             }

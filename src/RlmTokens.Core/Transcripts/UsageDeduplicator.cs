@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 
 namespace RlmTokens.Transcripts
@@ -24,6 +25,7 @@ namespace RlmTokens.Transcripts
             foreach (UsageEntry e in entries) { Add(e); }
         }
 
+        [MethodImpl(HotPath.Hot)]
         public void Add(UsageEntry entry)
         {
             if (entry.MessageId is null || entry.RequestId is null)

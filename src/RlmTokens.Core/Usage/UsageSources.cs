@@ -63,6 +63,36 @@ namespace RlmTokens.Usage
         public DateTime DayOf(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Tracker.Clock.LocalZone).Date;
 
         public bool Covers(DateTime day) => day.Date >= From && day.Date <= To;
+
+        private IReadOnlyDictionary<string, string>? _aliases;
+
+        /// <summary>
+        /// Claude Code session ids mapped to the RLM session ids they belong to (claude_session_id of
+        /// current-session.json and of the archived SESSION-*.json files), so a transcript's figure and an
+        /// RLM file's figure of the same session are one key. Read once, on first use; unreadable files are skipped.
+        /// </summary>
+        public IReadOnlyDictionary<string, string> SessionAliases => _aliases ??= LoadAliases(Workspace);
+
+        private static IReadOnlyDictionary<string, string> LoadAliases(Workspace workspace)
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!Directory.Exists(workspace.TokenUsageFolder)) { return map; }
+            var files = new List<string> { workspace.CurrentSessionFile };
+            files.AddRange(Directory.EnumerateFiles(workspace.TokenUsageFolder, "SESSION-*.json"));
+            foreach (string file in files)
+            {
+                try
+                {
+                    using System.Text.Json.JsonDocument? doc = JsonDocuments.Load(file);
+                    if (doc is null) { continue; }
+                    string? rlm = doc.RootElement.Get("session_id").Text();
+                    string? claude = doc.RootElement.Get("claude_session_id").Text();
+                    if (!string.IsNullOrEmpty(rlm) && !string.IsNullOrEmpty(claude) && !map.ContainsKey(claude!)) { map[claude!] = rlm!; }
+                }
+                catch (RlmTokensException) { }
+            }
+            return map;
+        }
     }
 
     /// <summary>
@@ -82,15 +112,17 @@ namespace RlmTokens.Usage
     /// <summary>The usage sources of a workspace, in order of preference when two are equally precise.</summary>
     public static class UsageSources
     {
-        public static IReadOnlyList<IUsageSource> For(TokenTracker tracker)
+        /// <param name="tracker">The workspace.</param>
+        /// <param name="transcripts">Claude Code transcripts to count exactly (null: none; reading them is opt-in, they can be large).</param>
+        public static IReadOnlyList<IUsageSource> For(TokenTracker tracker, TranscriptUsageSource? transcripts = null)
         {
             if (tracker is null) { throw new ArgumentNullException(nameof(tracker)); }
-            var sources = new List<IUsageSource>
-            {
-                // Exact sources (transcripts, manual logs) go first when they are added here.
-                new DailyFilesUsageSource(),
-                new OpenSessionUsageSource(),
-            };
+            var sources = new List<IUsageSource>();
+            // Exact sources first: when precision ties, the earlier source wins.
+            if (transcripts is not null) { sources.Add(transcripts); }
+            sources.Add(new TokenLogUsageSource());
+            sources.Add(new DailyFilesUsageSource());
+            sources.Add(new OpenSessionUsageSource());
             return sources;
         }
     }
@@ -106,8 +138,11 @@ namespace RlmTokens.Usage
 
         public UsagePrecision CostPrecision { get; set; }
 
-        /// <summary>Names of the sources that contributed, in source order.</summary>
-        public IReadOnlyList<string> Sources { get; set; } = Array.Empty<string>();
+        /// <summary>Names of the sources whose token figures were kept, in source order.</summary>
+        public IReadOnlyList<string> TokenSources { get; set; } = Array.Empty<string>();
+
+        /// <summary>Names of the sources whose cost figures were kept, in source order.</summary>
+        public IReadOnlyList<string> CostSources { get; set; } = Array.Empty<string>();
 
         /// <summary>Number of distinct keys (sessions, entries) counted.</summary>
         public int Entries { get; set; }
@@ -125,15 +160,19 @@ namespace RlmTokens.Usage
                 if (!tokens.TryGetValue(e.Key, out UsageFigure? t) || Rank(e.TokensPrecision) > Rank(t.TokensPrecision)) { tokens[e.Key] = e; }
                 if (!cost.TryGetValue(e.Key, out UsageFigure? c) || Rank(e.CostPrecision) > Rank(c.CostPrecision)) { cost[e.Key] = e; }
             }
-            var used = new HashSet<string>(tokens.Values.Select(e => e.Source).Concat(cost.Values.Select(e => e.Source)), StringComparer.Ordinal);
-            IEnumerable<string> names = order is null ? used.OrderBy(n => n, StringComparer.Ordinal) : order.Select(s => s.Name).Where(used.Contains);
+            List<string> Names(IEnumerable<UsageFigure> kept)
+            {
+                var used = new HashSet<string>(kept.Select(e => e.Source), StringComparer.Ordinal);
+                return (order is null ? used.OrderBy(n => n, StringComparer.Ordinal) : order.Select(s => s.Name).Where(used.Contains)).ToList();
+            }
             return new UsageTotal
             {
                 Tokens = tokens.Values.Sum(e => e.Tokens),
                 CostUsd = Math.Round(cost.Values.Sum(e => e.CostUsd), 6),
                 TokensPrecision = Precision(tokens.Values.Select(e => e.TokensPrecision)),
                 CostPrecision = Precision(cost.Values.Select(e => e.CostPrecision)),
-                Sources = names.ToList(),
+                TokenSources = Names(tokens.Values.Where(e => e.Tokens != 0)),
+                CostSources = Names(cost.Values.Where(e => e.CostUsd != 0)),
                 Entries = tokens.Count,
             };
         }
@@ -147,10 +186,22 @@ namespace RlmTokens.Usage
                 query.Cancellation.ThrowIfCancellationRequested();
                 foreach (UsageFigure e in source.Read(query, problems))
                 {
+                    Canonicalize(e, query);
                     if (filter is null || filter(e)) { all.Add(e); }
                 }
             }
             return Combine(all, sources);
+        }
+
+        /// <summary>Gives a figure of a Claude Code session id the RLM session id it belongs to (<see cref="UsageQuery.SessionAliases"/>).</summary>
+        public static UsageFigure Canonicalize(UsageFigure figure, UsageQuery query)
+        {
+            if (figure.SessionId is not null && query.SessionAliases.TryGetValue(figure.SessionId, out string? rlm))
+            {
+                figure.SessionId = rlm;
+                figure.Key = rlm;
+            }
+            return figure;
         }
 
         private static int Rank(UsagePrecision p) => p == UsagePrecision.Exact ? 2 : p == UsagePrecision.Mixed ? 1 : 0;

@@ -50,7 +50,7 @@ namespace RlmTokens.Cmdlets.Tests
         {
             using var ws = Capture.Samples();
             using var ps = new PowerShellHost(ws.Root);
-            const string script = "Get-Content -LiteralPath cost/per-model.txt | Import-SessionCost -SessionId SESSION-2026-11-22-124012 -CapturedAt '2026-11-22T18:00:00Z' -PassThru";
+            const string script = "Get-Content -LiteralPath cost/per-model.txt | Import-SessionCost -SessionId SESSION-2026-11-22-124012 -CapturedAt '2026-11-22T12:00:00Z' -PassThru";
 
             SessionCostRecord first = ps.RunAs<SessionCostRecord>(script).Single();
             Assert.Empty(ps.Errors);
@@ -181,6 +181,21 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
+        public void MissingTranscript_ShouldFailWithFileNotFoundAndTouchNothing()
+        {
+            using var ws = new TempWorkspace();
+            var before = ws.Snapshot();
+            using var ps = new PowerShellHost(ws.Root);
+
+            ps.Run("Import-SessionCost -TranscriptPath missing.jsonl -SessionId S-1");
+
+            ErrorRecord e = ps.SingleError("FileNotFound,RlmTokens.Cmdlets.ImportSessionCostCommand");
+            Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
+            Assert.Equal(ws.PathOf("missing.jsonl"), e.TargetObject);
+            Assert.Equal(before, ws.Snapshot());
+        }
+
+        [Fact]
         public void HookForm_WithoutTranscript_ShouldReportInvalidHookInput()
         {
             using var ws = new TempWorkspace();
@@ -268,7 +283,9 @@ namespace RlmTokens.Cmdlets.Tests
 
             TokenSessionRecord started = ps.RunAs<TokenSessionRecord>("Start-TokenSession -StartedAt '2026-11-23T09:00:00Z' -PassThru").Single();
             Assert.Empty(ps.Errors);
-            Assert.Equal("SESSION-2026-11-23-090000", started.SessionId);
+            // Session ids are stamped in the machine's zone, as RLM's scripts do.
+            string expected = "SESSION-" + TimeZoneInfo.ConvertTime(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero), TimeZoneInfo.Local).ToString("yyyy-MM-dd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(expected, started.SessionId);
             Assert.True(started.IsOpen);
             ps.RunClean("Add-TokenEstimate -Operation Tool -ToolName Bash");
             TokenSessionRecord stopped = ps.RunAs<TokenSessionRecord>("Stop-TokenSession -Reason done -EndedAt '2026-11-23T10:30:00Z' -PassThru").Single();
@@ -278,7 +295,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(50, stopped.TotalTokens);
             Assert.False(ws.Exists("RLM/progress/token-usage/current-session.json"));
             Assert.False(ws.Exists("RLM/progress/token-usage/token-estimates.json"));
-            using JsonDocument archive = Capture.Doc(ws, "RLM/progress/token-usage/SESSION-2026-11-23-090000.json");
+            using JsonDocument archive = Capture.Doc(ws, "RLM/progress/token-usage/" + expected + ".json");
             Assert.Equal("2026-11-23T10:30:00.0000000Z", archive.RootElement.GetProperty("ended_at").GetString());
             using JsonDocument daily = Capture.Doc(ws, "RLM/progress/token-usage/daily-2026-11-23.json");
             Assert.Equal(50, daily.RootElement.GetProperty("totals").GetProperty("estimated_tokens").GetInt64());
@@ -322,12 +339,14 @@ namespace RlmTokens.Cmdlets.Tests
         public void Stop_WithoutOpenSession_ShouldFailWithNoOpenSession()
         {
             using var ws = new TempWorkspace();
+            var before = ws.Snapshot();
             using var ps = new PowerShellHost(ws.Root);
 
             ps.Run("Stop-TokenSession");
 
             ErrorRecord e = ps.SingleError("NoOpenSession,RlmTokens.Cmdlets.StopTokenSessionCommand");
             Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
+            Assert.Equal(before, ws.Snapshot());
         }
 
         [Fact]
@@ -381,6 +400,40 @@ namespace RlmTokens.Cmdlets.Tests
             TokenUsageLogGroup[] byAgent = ps.RunAs<TokenUsageLogGroup>("Get-TokenUsage -Log -GroupBy Agent").ToArray();
 
             Assert.Equal(new long[] { 10, 20 }, byAgent.Select(g => g.TotalTokens).ToArray());
+        }
+
+        [Fact]
+        public void HookForm_JsonDocumentsOnThePipeline_ShouldLogEach()
+        {
+            using var ws = new TempWorkspace();
+            string cwd = Capture.Json(ws.Root);
+            string documents = "{\n  \"input_tokens\": 1200,\n  \"output_tokens\": 300,\n  \"model\": \"gpt-5\",\n  \"tool\": \"Codex CLI\",\n  \"branch\": \"feature/x\",\n  \"cwd\": " + cwd + "\n}\n"
+                + "{\"usage\": {\"input_tokens\": 10, \"cache_read_input_tokens\": 90, \"output_tokens\": 5}, \"agent\": \"claude\", \"branch\": \"feature/x\", \"cwd\": " + cwd + "}";
+
+            // The workspace comes from each document's cwd, not from the current location.
+            using var ps = new PowerShellHost(Path.GetTempPath());
+
+            TokenUsageLogRecord[] added = ps.RunAs<TokenUsageLogRecord>("$args[0] -split \"`n\" | Add-TokenUsage -Timestamp '2026-11-23T09:00:00Z' -PassThru", documents).ToArray();
+
+            Assert.Empty(ps.Errors);
+            Assert.Equal(new long[] { 1500, 105 }, added.Select(r => r.TotalTokens).ToArray());
+            Assert.Equal("Codex CLI", added[0].Tool);
+            Assert.Equal(100, added[1].InputTokens);
+            TokenUsageLogGroup group = ps.RunAs<TokenUsageLogGroup>("Get-TokenUsage -Path $args[0] -Log -GroupBy Branch", ws.Root).Single();
+            Assert.Equal(("feature/x", 1605L), (group.Name, group.TotalTokens));
+        }
+
+        [Fact]
+        public void HookForm_DocumentNotJson_ShouldReportInvalidHookInput()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+
+            ps.Run("'{\"input_tokens\": 12' | Add-TokenUsage");
+
+            ErrorRecord e = ps.SingleError("InvalidHookInput,RlmTokens.Cmdlets.AddTokenUsageCommand");
+            Assert.Equal(ErrorCategory.InvalidData, e.CategoryInfo.Category);
+            Assert.False(ws.Exists("RLM/progress/token-usage.log"));
         }
 
         [Fact]

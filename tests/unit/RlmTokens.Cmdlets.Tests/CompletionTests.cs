@@ -106,6 +106,17 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
+        public void AddTokenUsage_TaskAgentAndModel_ShouldCompleteFromTheWorkspace()
+        {
+            using TempWorkspace ws = SampleWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+
+            Assert.Equal(new[] { "TASK-014", "TASK-015" }, Complete(ps, "Add-TokenUsage -Task TASK-01"));
+            Assert.Equal(new[] { "research", "reviewer" }, Complete(ps, "Add-TokenUsage -Agent re"));
+            Assert.Equal(new[] { "claude-sonnet-4" }, Complete(ps, "Add-TokenUsage -Model claude-s"));
+        }
+
+        [Fact]
         public void Completers_OnCorruptFiles_ShouldOfferNothingAndNeverThrow()
         {
             using var ws = new TempWorkspace();

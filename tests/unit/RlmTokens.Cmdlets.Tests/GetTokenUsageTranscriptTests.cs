@@ -83,7 +83,8 @@ namespace RlmTokens.Cmdlets.Tests
         {
             using var ws = new TempWorkspace();
             using var ps = new PowerShellHost(ws.Root);
-            ps.Run("$env:CLAUDE_CONFIG_DIR = $args[0]; $env:HOME = $args[0]; Get-TokenUsage -Transcript -NoCache", ws.PathOf("empty"));
+            // The process environment is shared: restore it at once.
+            ps.Run("$h = $env:HOME; $c = $env:CLAUDE_CONFIG_DIR; try { $env:CLAUDE_CONFIG_DIR = $args[0]; $env:HOME = $args[0]; Get-TokenUsage -Transcript -NoCache } finally { $env:HOME = $h; $env:CLAUDE_CONFIG_DIR = $c }", ws.PathOf("empty"));
             Assert.Empty(ps.Errors);
             Assert.Single(ps.Warnings);
         }
@@ -91,6 +92,21 @@ namespace RlmTokens.Cmdlets.Tests
 
     public sealed class GetTokenPriceTests
     {
+        [Theory]
+        [InlineData("RlmTokens.TranscriptUsageRow", typeof(TranscriptUsageRow))]
+        [InlineData("RlmTokens.ModelPrice", typeof(ModelPrice))]
+        public void FormatFile_ViewsOfTranscriptTypes_ShouldNameRealProperties(string typeName, Type type)
+        {
+            var doc = System.Xml.Linq.XDocument.Load(Path.Combine(Repo.Root, "module", "RlmTokens.format.ps1xml"));
+            var views = doc.Descendants("View").Where(v => v.Element("ViewSelectedBy")!.Elements("TypeName").Any(t => t.Value == typeName)).ToList();
+            Assert.NotEmpty(views);
+            foreach (var name in views.SelectMany(v => v.Descendants("PropertyName")).Select(p => p.Value))
+            {
+                Assert.NotNull(type.GetProperty(name));
+            }
+            Assert.All(views.Where(v => v.Element("TableControl") is not null), v => Assert.True(v.Descendants("TableColumnHeader").Count() <= 6));
+        }
+
         [Fact]
         public void GetTokenPrice_WithDatedAndWildcardNames_ShouldReturnPrices()
         {

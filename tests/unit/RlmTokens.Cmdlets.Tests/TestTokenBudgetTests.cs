@@ -190,8 +190,10 @@ namespace RlmTokens.Cmdlets.Tests
             var statuses = ps.RunAs<TokenBudgetStatus>("Test-TokenBudget -Date 2026-11-22");
 
             TokenBudgetStatus daily = statuses.Single(s => s.Period == BudgetPeriod.Daily);
-            Assert.Equal(1036667, daily.Used);
-            Assert.Equal(BudgetState.Warning, daily.State); // 20 % of the budget, but above alertThreshold (1,000,000)
+            Assert.Equal(1036667 + 54161, daily.Used); // the day's captured sessions plus the Copilot record of the token log
+            Assert.Equal("TokenLog,DailyFiles", daily.Source);
+            Assert.Equal(UsagePrecision.Mixed, daily.Precision);
+            Assert.Equal(BudgetState.Warning, daily.State); // 22 % of the budget, but above alertThreshold (1,000,000)
         }
     }
 }

@@ -344,3 +344,69 @@ namespace RlmTokens.Core.Tests
         public void ParseUsageText_ShouldTakeTheUsedCount(string text, long? expected) => Assert.Equal(expected, TokenUsageLog.ParseUsageText(text));
     }
 }
+
+namespace RlmTokens.Core.Tests
+{
+    public sealed class TokenUsageJsonTests
+    {
+        [Fact]
+        public void RequestFromJson_TrackerShapedDocument_ShouldTakeEveryField()
+        {
+            UsageEntryRequest r = TokenUsageLog.RequestFromJson(
+                "{\"tokens\": {\"input\": 7, \"output\": 3, \"total\": 10}, \"model\": \"m\", \"agent\": \"a\", \"task\": \"T\", \"cost\": \"0.5\", \"duration\": 2, \"cwd\": \"/w\", \"timestamp\": \"2026-11-23T09:00:00Z\"}",
+                out string? cwd);
+
+            Assert.Equal("/w", cwd);
+            Assert.Equal((7L, 3L, 10L), (r.InputTokens, r.OutputTokens, r.Tokens));
+            Assert.Equal(("m", "a", "T"), (r.Model, r.Agent, r.Task));
+            Assert.Equal(0.5, r.CostUsd);
+            Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero), r.Timestamp);
+        }
+
+        [Fact]
+        public void RequestFromJson_TotalOnly_ShouldLeaveTheSplitUnset()
+        {
+            UsageEntryRequest r = TokenUsageLog.RequestFromJson("{\"total_tokens\": 54161}", out _);
+            Assert.Equal((null, null, 54161L), (r.InputTokens, r.OutputTokens, r.Tokens));
+        }
+
+        [Theory]
+        [InlineData("[1, 2]")]
+        [InlineData("{\"input_tokens\": ")]
+        public void RequestFromJson_NotAnObject_ShouldThrowInvalidHookInput(string json)
+        {
+            var e = Assert.Throws<InvalidHookInputException>(() => TokenUsageLog.RequestFromJson(json, out _));
+            Assert.Equal("InvalidHookInput", e.ErrorId);
+        }
+    }
+}
+
+namespace RlmTokens.Core.Tests
+{
+    public sealed class SessionStopEdgeTests
+    {
+        private static readonly DateTimeOffset At = new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+
+        [Fact]
+        public void Stop_WithoutOpenSession_ShouldNotCreateTheLockFile()
+        {
+            using var ws = new ScratchWorkspace();
+            Assert.Throws<NoOpenSessionException>(() => new SessionLifecycle(ws.Tracker(At)).Stop(new SessionStopRequest(), default));
+            Assert.Empty(Directory.GetFiles(ws.TokenUsage));
+        }
+
+        [Fact]
+        public void Stop_WithCorruptCurrentSession_ShouldSetItAsideAndReportIt()
+        {
+            using var ws = new ScratchWorkspace();
+            ws.Write("RLM/progress/token-usage/current-session.json", "{ not json");
+
+            Outcome<TokenSessionRecord> r = new SessionLifecycle(ws.Tracker(At)).Stop(new SessionStopRequest(), default);
+
+            RlmTokensException problem = Assert.Single(r.Problems);
+            Assert.Equal("CorruptDataFile", problem.ErrorId);
+            Assert.Null(r.Value.SessionId);
+            Assert.Single(Directory.GetFiles(ws.TokenUsage, "current-session.json.corrupt-*"));
+        }
+    }
+}

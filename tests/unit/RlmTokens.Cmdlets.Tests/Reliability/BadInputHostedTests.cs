@@ -138,7 +138,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             new HostedCase("cost: hook without transcript", "Import-SessionCost -HookInput '{\"session_id\":\"s\"}'", new[] { "InvalidHookInput" }, ErrorCategory.InvalidData),
             new HostedCase("cost: malformed hook", "Import-SessionCost -HookInput '{\"session_id\":'", new[] { "InvalidHookInput" }, ErrorCategory.InvalidData),
             new HostedCase("cost: transcript missing", "Import-SessionCost -TranscriptPath ./nope.jsonl", new[] { "FileNotFound" }, ErrorCategory.ObjectNotFound),
-            new HostedCase("cost: transcript is a folder", "Import-SessionCost -TranscriptPath ./notes", new[] { "AccessDenied" }, ErrorCategory.PermissionDenied),
+            new HostedCase("cost: transcript is a folder", "Import-SessionCost -TranscriptPath ./notes", new[] { "ReadFailed" }, ErrorCategory.ReadError),
             new HostedCase("cost: transcript of malformed lines", "Import-SessionCost -SessionId s3 -TranscriptPath ./t.jsonl",
                 Array.Empty<string>(), Unchanged: false, Setup: ws => ws.Write("t.jsonl",
                     "not json\n{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":\"x\"}}}\n\u0000\u0000\n{\"type\":\"assistant\",\"message\":" + new string('[', 400) + "\n"

@@ -122,6 +122,25 @@ namespace RlmTokens.Core.Tests.Transcripts
         }
 
         [Fact]
+        public void Read_WithDamagedCacheFile_ShouldIgnoreItAndEqualColdRead()
+        {
+            string cache = Path.Combine(_temp, "damaged");
+            TranscriptReadResult cold = ReadCorpus();
+            ReadCorpus(cache);
+            string file = Directory.GetFiles(cache, "transcripts-*.bin").Single();
+            byte[] bytes = File.ReadAllBytes(file);
+            // One flipped bit inside a token count keeps the structure valid: the checksum must catch it.
+            byte[] flipped = (byte[])bytes.Clone();
+            flipped[flipped.Length / 2] ^= 0x01;
+            File.WriteAllBytes(file, flipped);
+            AssertSame(cold, ReadCorpus(cache));
+            File.WriteAllBytes(file, bytes.Take(bytes.Length / 2).ToArray());
+            TranscriptReadResult damaged = ReadCorpus(cache);
+            AssertSame(cold, damaged);
+            AssertSame(cold, ReadCorpus(cache));
+        }
+
+        [Fact]
         public void ReadFile_WithBlockCopiesProgressReplayAndSynthetic_ShouldCountEachResponseOnce()
         {
             string project = Path.Combine(_temp, "projects", "-home-dev-x");

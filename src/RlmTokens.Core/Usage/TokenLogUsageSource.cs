@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using RlmTokens.Capture;
+using RlmTokens.Errors;
+
+namespace RlmTokens.Usage
+{
+    /// <summary>
+    /// RLM's token log (RLM/progress/token-usage.log): the records of token-tracker.sh and of
+    /// Add-TokenUsage (manual logs of other tools' exact counts). Records of one session are summed into
+    /// one figure (so an exact figure of the same session elsewhere can replace it); records without a
+    /// session id are counted each on its own.
+    /// </summary>
+    public sealed class TokenLogUsageSource : IUsageSource
+    {
+        public string Name => "TokenLog";
+
+        public IEnumerable<UsageFigure> Read(UsageQuery query, ICollection<RlmTokensException> problems)
+        {
+            Outcome<IReadOnlyList<TokenUsageLogRecord>> read;
+            try { read = new TokenUsageLog(query.Tracker).Read(); }
+            catch (RlmTokensException e)
+            {
+                problems.Add(e);
+                return Array.Empty<UsageFigure>();
+            }
+            foreach (RlmTokensException p in read.Problems) { problems.Add(p); }
+            var figures = new List<UsageFigure>();
+            int index = 0;
+            foreach (IGrouping<string, (TokenUsageLogRecord Record, int Index, DateTime Day)> g in read.Value
+                .Select(r => (Record: r, Index: index++, Day: r.Timestamp is { } t ? query.DayOf(t) : DateTime.MinValue))
+                .Where(x => x.Day != DateTime.MinValue && query.Covers(x.Day))
+                .GroupBy(x => string.IsNullOrEmpty(x.Record.SessionId) ? "log#" + x.Index.ToString(CultureInfo.InvariantCulture) : x.Record.SessionId!, StringComparer.Ordinal))
+            {
+                figures.Add(new UsageFigure
+                {
+                    Key = g.Key,
+                    SessionId = g.First().Record.SessionId,
+                    Date = g.Min(x => x.Day),
+                    Tokens = g.Sum(x => x.Record.TotalTokens),
+                    CostUsd = Math.Round(g.Sum(x => x.Record.CostUsd), 6),
+                    TokensPrecision = UsageLedger.Precision(g.Select(x => x.Record.Precision)),
+                    CostPrecision = UsageLedger.Precision(g.Select(x => x.Record.Precision)),
+                    Source = Name,
+                });
+            }
+            return figures;
+        }
+    }
+}

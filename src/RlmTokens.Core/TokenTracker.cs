@@ -122,18 +122,30 @@ namespace RlmTokens
                 if (string.IsNullOrEmpty(estimates.StartedAt)) { estimates.StartedAt = stamp; }
                 estimates.LastUpdated = stamp;
 
-                EstimateOperationCounts ops = estimates.Operations;
-                switch (request.Operation)
+                try
                 {
-                    case OperationKind.Read: ops.FilesRead++; break;
-                    case OperationKind.Write: ops.FilesWritten++; break;
-                    case OperationKind.Edit: ops.FilesEdited++; break;
-                    case OperationKind.Subagent: ops.SubagentsSpawned++; break;
-                    case OperationKind.Tool: ops.ToolCalls++; break;
+                    checked
+                    {
+                        EstimateOperationCounts ops = estimates.Operations;
+                        switch (request.Operation)
+                        {
+                            case OperationKind.Read: ops.FilesRead++; break;
+                            case OperationKind.Write: ops.FilesWritten++; break;
+                            case OperationKind.Edit: ops.FilesEdited++; break;
+                            case OperationKind.Subagent: ops.SubagentsSpawned++; break;
+                            case OperationKind.Tool: ops.ToolCalls++; break;
+                        }
+                        estimates.Tokens.InputEstimated += input;
+                        estimates.Tokens.OutputEstimated += output;
+                        estimates.Tokens.TotalEstimated = estimates.Tokens.InputEstimated + estimates.Tokens.OutputEstimated;
+                    }
                 }
-                estimates.Tokens.InputEstimated += input;
-                estimates.Tokens.OutputEstimated += output;
-                estimates.Tokens.TotalEstimated = estimates.Tokens.InputEstimated + estimates.Tokens.OutputEstimated;
+                catch (OverflowException)
+                {
+                    // Counts near long.MaxValue in the file (hand-edited, or damaged) would wrap silently.
+                    throw new InvalidArgumentException("NumberOutOfRange", Workspace.EstimatesFile,
+                        string.Format(CultureInfo.CurrentCulture, Resources.Messages.NumberOutOfRange, estimates.Tokens.InputEstimated, "token-estimates.json"));
+                }
                 estimates.EstimatedCostUsd = Math.Round(settings.CostUsd(estimates.Tokens.InputEstimated, estimates.Tokens.OutputEstimated), 4);
 
                 var entry = new OperationEntry

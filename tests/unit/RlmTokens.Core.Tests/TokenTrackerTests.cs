@@ -145,3 +145,26 @@ namespace RlmTokens.Core.Tests
         public void IsSafeId_WithVeryLongName_ShouldRefuse() => Assert.False(Workspace.IsSafeId(new string('a', 129)));
     }
 }
+
+namespace RlmTokens.Core.Tests
+{
+    public sealed class TokenTrackerOverflowTests
+    {
+        [Fact]
+        public void AddEstimate_OnCountsNearTheLimit_ShouldRefuseWithNumberOutOfRangeAndKeepTheFile()
+        {
+            using var dir = new TempDir();
+            string path = dir.Write("RLM/progress/token-usage/token-estimates.json",
+                "{\"tokens\":{\"input_estimated\":9223372036854775800,\"output_estimated\":0,\"total_estimated\":9223372036854775800}}");
+            byte[] before = System.IO.File.ReadAllBytes(path);
+            var t = new TokenTracker(new RlmTokens.Storage.Workspace(dir.Root), Clocks.At(Clocks.Noon));
+
+            var e = Assert.Throws<RlmTokens.Errors.InvalidArgumentException>(() =>
+                t.AddEstimate(new RlmTokens.Estimation.EstimateRequest { Operation = OperationKind.Tool }));
+
+            Assert.Equal("NumberOutOfRange", e.ErrorId);
+            Assert.Equal(path, e.Target);
+            Assert.Equal(before, System.IO.File.ReadAllBytes(path));
+        }
+    }
+}

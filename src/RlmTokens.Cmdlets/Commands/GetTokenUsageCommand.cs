@@ -47,8 +47,8 @@ namespace RlmTokens.Cmdlets
         public DateTime? Until { get; set; }
 
         /// <summary>How report rows are grouped (shared by the Transcript and Log parameter sets).</summary>
-        [Parameter(ParameterSetName = "Transcript")]
-        [Parameter(ParameterSetName = "Log")]
+        [Parameter(ParameterSetName = TranscriptSet)]
+        [Parameter(ParameterSetName = LogSet)]
         public UsageGrouping? GroupBy { get; set; }
 
         protected override void ProcessRecord()

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using RlmTokens.Errors;
+using RlmTokens.Json;
 
 namespace RlmTokens.Hooks
 {
@@ -163,24 +164,9 @@ namespace RlmTokens.Hooks
             catch (InvalidOperationException) { return Math.Max(0, s.GetRawText().Length - 2); }
         }
 
-        private static string? SafeString(JsonElement s)
-        {
-            try { return s.GetString(); }
-            catch (InvalidOperationException) { return null; }
-        }
-
-        private static string? Text(JsonElement obj, string name)
-        {
-            if (!obj.TryGetProperty(name, out JsonElement v)) { return null; }
-            switch (v.ValueKind)
-            {
-                case JsonValueKind.String: return SafeString(v);
-                case JsonValueKind.Number:
-                case JsonValueKind.True:
-                case JsonValueKind.False: return v.GetRawText();
-                default: return null;
-            }
-        }
+        // Exact-case property, read by the shared tolerant text reader (lone surrogates read as no text).
+        private static string? Text(JsonElement obj, string name) =>
+            obj.TryGetProperty(name, out JsonElement v) ? v.Text() : null;
 
         internal static string Excerpt(string text)
         {

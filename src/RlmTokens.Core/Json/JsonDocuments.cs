@@ -53,14 +53,8 @@ namespace RlmTokens.Json
 
         public static JsonDocument? Parse(string path, byte[] bytes)
         {
+            if (JsonFileStore.IsBlank(bytes, bytes.Length)) { return null; }
             int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
-            bool blank = true;
-            for (int i = start; i < bytes.Length && blank; i++)
-            {
-                byte b = bytes[i];
-                blank = b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n';
-            }
-            if (blank) { return null; }
             try
             {
                 return JsonDocument.Parse(new ReadOnlyMemory<byte>(bytes, start, bytes.Length - start), Options);
@@ -102,12 +96,17 @@ namespace RlmTokens.Json
             return d >= long.MaxValue || d <= long.MinValue ? 0 : (long)Math.Round(d, MidpointRounding.AwayFromZero);
         }
 
-        /// <summary>A string (numbers and booleans as their text); null for null, absent, objects and arrays.</summary>
+        /// <summary>
+        /// A string (numbers and booleans as their text); null for null, absent, objects and arrays, and
+        /// for a string holding an escaped lone surrogate ("\ud800"), which JSON allows but GetString refuses.
+        /// </summary>
         public static string? Text(this JsonElement e)
         {
             switch (e.ValueKind)
             {
-                case JsonValueKind.String: return e.GetString();
+                case JsonValueKind.String:
+                    try { return e.GetString(); }
+                    catch (InvalidOperationException) { return null; }
                 case JsonValueKind.Number: return e.GetRawText();
                 case JsonValueKind.True: return "true";
                 case JsonValueKind.False: return "false";

@@ -161,10 +161,16 @@ namespace RlmTokens.Storage
                 read += n;
             }
             stream.Position = 0;
-            int start = read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
-            for (int i = start; i < read; i++)
+            return IsBlank(buffer, read);
+        }
+
+        /// <summary>True when the first <paramref name="count"/> bytes are a UTF-8 BOM and white space at most.</summary>
+        internal static bool IsBlank(byte[] bytes, int count)
+        {
+            int start = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+            for (int i = start; i < count; i++)
             {
-                byte b = buffer[i];
+                byte b = bytes[i];
                 if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r' && b != (byte)'\n') { return false; }
             }
             return true;

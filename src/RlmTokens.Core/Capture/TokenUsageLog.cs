@@ -65,7 +65,7 @@ namespace RlmTokens.Capture
         {
             get
             {
-                string fallback = Path.Combine(Workspace.ProgressFolder, "token-usage.log");
+                string fallback = Workspace.DefaultTokenLogFile;
                 string? configured = null;
                 try { configured = _tracker.Store.Read(Workspace.ConfigFile, RlmJsonContext.Files.ProjectConfigFile)?.TokenTracking?.LogFile; }
                 catch (RlmTokensException) { }

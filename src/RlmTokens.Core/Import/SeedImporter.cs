@@ -35,7 +35,7 @@ namespace RlmTokens.Import
             {
                 case UsageSourceKind.ClaudeFlow: return Path.Combine(workspace.Root, ".claude-flow", "token-usage.json");
                 case UsageSourceKind.MemoryBanker: return Path.Combine(workspace.Root, "memory-bank", "token-reports");
-                case UsageSourceKind.RlmLog: return Path.Combine(workspace.ProgressFolder, "token-usage.log");
+                case UsageSourceKind.RlmLog: return new TokenUsageLog(new TokenTracker(workspace)).LogFile; // the file Add-TokenUsage writes and -Log reads
                 case UsageSourceKind.RlmMetrics: return Path.Combine(workspace.ProgressFolder, "metrics.json");
                 default: return Path.Combine(workspace.Root, "token_metrics", "local_tracking");
             }

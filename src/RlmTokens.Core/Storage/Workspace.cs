@@ -39,6 +39,9 @@ namespace RlmTokens.Storage
 
         public string LogsFolder => Path.Combine(ProgressFolder, "logs");
 
+        /// <summary>RLM/progress/token-usage.log, token-tracker.sh's log, unless tokenTracking.logFile names another.</summary>
+        public string DefaultTokenLogFile => Path.Combine(ProgressFolder, "token-usage.log");
+
         public string DailyFile(DateTime date) =>
             Path.Combine(TokenUsageFolder, "daily-" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".json");
 

@@ -27,3 +27,22 @@ namespace RlmTokens.Core.Tests
         }
     }
 }
+
+namespace RlmTokens.Core.Tests
+{
+    public sealed class TokenLogPathTests
+    {
+        [Fact]
+        public void SeedRlmLogDefault_WithConfiguredLogFile_ShouldBeTheFileAddTokenUsageWrites()
+        {
+            using var dir = new TempDir();
+            dir.Write("RLM/config/project-config.json", "{\"tokenTracking\":{\"logFile\":\"RLM/progress/tokens/usage.log\"}}");
+            var ws = new RlmTokens.Storage.Workspace(dir.Root);
+
+            string seed = RlmTokens.Import.SeedImporter.DefaultPath(UsageSourceKind.RlmLog, ws);
+
+            Assert.Equal(new RlmTokens.Capture.TokenUsageLog(new TokenTracker(ws)).LogFile, seed);
+            Assert.Equal(System.IO.Path.Combine(dir.Root, "RLM", "progress", "tokens", "usage.log"), seed);
+        }
+    }
+}

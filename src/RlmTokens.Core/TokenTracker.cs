@@ -165,6 +165,7 @@ namespace RlmTokens
                 if (excess > 0) { estimates.ByOperation.RemoveRange(0, excess); }
 
                 tx.Write(Workspace.EstimatesFile, estimates, RlmJsonContext.Files.TokenEstimatesFile);
+                tx.Commit();
                 problems.AddRange(tx.SetAside);
                 record = ToRecord(entry, request.SessionId ?? estimates.SessionId, measured);
             }

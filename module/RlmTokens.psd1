@@ -24,6 +24,7 @@
         'Stop-TokenSession'
         'Test-TokenBudget'
         'Uninstall-TokenHook'
+        'Update-TokenSession'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

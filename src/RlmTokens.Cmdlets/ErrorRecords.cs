@@ -33,7 +33,12 @@ namespace RlmTokens.Cmdlets
                     return ErrorCategory.ResourceExists;
                 case WorkspaceNotFoundException _:
                 case DataFileNotFoundException _:
+                case NotAWorkspaceException _:
                     return ErrorCategory.ObjectNotFound;
+                case NotRegularFileException _:
+                    return ErrorCategory.InvalidType;
+                case LinkOutsideWorkspaceException _:
+                    return ErrorCategory.PermissionDenied;
                 case LockTimeoutException _:
                     return ErrorCategory.ResourceBusy;
                 case DataFileAccessDeniedException _:

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
@@ -20,7 +21,7 @@ namespace RlmTokens.Cmdlets
         private readonly HookDocumentBuffer _hookBuffer = new HookDocumentBuffer();
         private TokenTracker? _tracker;
 
-        /// <summary>The workspace root (the folder that holds RLM/). Default: $env:CLAUDE_PROJECT_DIR, else the current location.</summary>
+        /// <summary>The workspace root (the folder that holds RLM/). Default: the nearest folder holding RLM/ from the hook's cwd or the current location upwards, else $env:CLAUDE_PROJECT_DIR.</summary>
         [Parameter]
         [Alias("WorkspaceRoot")]
         [ValidateNotNullOrEmpty]
@@ -32,71 +33,122 @@ namespace RlmTokens.Cmdlets
         /// <summary>The clock. Cmdlets that stamp records take the time as a parameter where a test or a replay needs it.</summary>
         protected IClock Clock => SystemClock.Instance;
 
-        /// <summary>The tracker of the resolved workspace (resolved on first use).</summary>
-        protected TokenTracker Tracker => _tracker ??= new TokenTracker(ResolveWorkspace(null), Clock, LockTimeout);
+        /// <summary>The tracker of the resolved workspace (resolved on first use), for interactive use: it waits for the lock with progress.</summary>
+        protected TokenTracker Tracker => _tracker ??= NewTracker(ResolveWorkspace(null), hookMode: false);
 
-        /// <summary>How long a writer waits for a folder lock: 30 seconds, or $env:RLMTOKENS_LOCK_TIMEOUT_MS.</summary>
+        /// <summary>How long an interactive writer waits for a folder lock: 30 seconds, or $env:RLMTOKENS_LOCK_TIMEOUT_MS.</summary>
         protected TimeSpan LockTimeout => LockSettings.FromEnvironment();
 
         /// <summary>
-        /// Resolves the workspace: -Path (through PowerShell's location), else the hook's cwd (the
-        /// nearest folder upwards that holds RLM/), else $env:CLAUDE_PROJECT_DIR, else the current
-        /// file-system location. A folder that does not exist is a terminating WorkspaceNotFound error.
+        /// Resolves the workspace as git finds a repository: -Path (through PowerShell's location; writers
+        /// may create RLM/ there); else the hook's cwd, or without one the current location, or the nearest
+        /// folder above it that holds RLM/; else $env:CLAUDE_PROJECT_DIR (or the folder above it holding
+        /// RLM/); else the current location, which is then no workspace (readers find nothing, writers
+        /// report NotAWorkspace). A -Path that does not exist is a terminating WorkspaceNotFound error.
         /// </summary>
         protected Workspace ResolveWorkspace(string? hookCwd)
         {
-            string root;
             if (!string.IsNullOrEmpty(Path))
             {
-                root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+                string named = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+                if (!Directory.Exists(named))
+                {
+                    ThrowTerminatingError(ErrorRecords.From(new WorkspaceNotFoundException(named)));
+                }
+                return new Workspace(named, isExplicit: true);
             }
-            else if (!string.IsNullOrEmpty(hookCwd) && System.IO.Path.IsPathRooted(hookCwd))
+            string current = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            bool fromHook = !string.IsNullOrEmpty(hookCwd) && System.IO.Path.IsPathRooted(hookCwd);
+            if (fromHook && !Directory.Exists(hookCwd))
             {
-                root = FindRlmRoot(hookCwd!);
+                ThrowTerminatingError(ErrorRecords.From(new WorkspaceNotFoundException(hookCwd!)));
             }
-            else if (Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR") is string env && env.Length > 0)
+            string start = fromHook ? hookCwd! : current;
+            string? root = Workspace.FindRoot(start);
+            if (root is null && Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR") is string env && env.Length > 0)
             {
-                root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(env);
+                string project = SessionState.Path.GetUnresolvedProviderPathFromPSPath(env);
+                root = Workspace.FindRoot(project) ?? (Directory.Exists(project) ? project : null);
             }
-            else
-            {
-                root = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-            }
-            if (!Directory.Exists(root))
-            {
-                ThrowTerminatingError(ErrorRecords.From(new WorkspaceNotFoundException(root)));
-            }
-            return new Workspace(root);
+            return new Workspace(root ?? current, isExplicit: false);
         }
 
-        /// <summary>Uses the given workspace from now on (hook mode resolves it per document).</summary>
+        /// <summary>Uses the given workspace from now on (hook mode resolves it per document): the lock wait is bounded and a busy lock spools the record.</summary>
         protected TokenTracker UseWorkspace(Workspace workspace)
         {
-            if (_tracker is null || _tracker.Workspace.Root != workspace.Root)
+            if (_tracker is null || _tracker.Workspace.Root != workspace.Root || !_tracker.Options.HookMode)
             {
-                _tracker = new TokenTracker(workspace, Clock, LockTimeout);
+                _tracker = NewTracker(workspace, hookMode: true);
             }
             return _tracker;
         }
 
-        private static string FindRlmRoot(string cwd)
+        private TokenTracker NewTracker(Workspace workspace, bool hookMode) =>
+            hookMode
+                ? new TokenTracker(workspace, Clock, LockSettings.HookFromEnvironment(), new TrackerOptions { HookMode = true })
+                : new TokenTracker(workspace, Clock, LockTimeout, new TrackerOptions { LockWaiting = ReportLockWait });
+
+        // Interactive waits for a busy lock say so (Write-Progress), and Ctrl+C ends them at once.
+        private void ReportLockWait(TimeSpan waited)
         {
-            for (DirectoryInfo? d = new DirectoryInfo(cwd); d is not null; d = d.Parent)
+            var progress = new ProgressRecord(0x524C4D, Resources.Strings.LockWaitActivity,
+                string.Format(CultureInfo.CurrentCulture, Resources.Strings.LockWaitStatus, Math.Round(waited.TotalSeconds, 1), Math.Round(LockTimeout.TotalSeconds)));
+            WriteProgress(progress);
+        }
+
+        /// <summary>
+        /// The incremental transcript cache: $env:RLMTOKENS_CACHE_DIR, else RlmTokens/cache under the local
+        /// application data folder; null when neither can be had.
+        /// </summary>
+        protected static string? DefaultTranscriptCacheFolder()
+        {
+            string? env = Environment.GetEnvironmentVariable("RLMTOKENS_CACHE_DIR");
+            if (!string.IsNullOrEmpty(env)) { return env; }
+            string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+            return string.IsNullOrEmpty(local) ? null : Transcripts.TranscriptCache.DefaultFolder(local);
+        }
+
+        /// <summary>
+        /// A session's exact usage from its transcript (through the incremental cache, so
+        /// a Stop hook each turn reads only what was appended), or null when it names none. A transcript
+        /// that cannot be read is written as an error and null returned: the session is then booked at
+        /// its estimate.
+        /// </summary>
+        internal Storage.ExactUsageFile? ReadExactUsage(TokenTracker tracker, string? transcriptPath, string? claudeSessionId)
+        {
+            if (string.IsNullOrEmpty(transcriptPath)) { return null; }
+            string path = ResolveFilePath(transcriptPath!);
+            try
             {
-                if (Directory.Exists(System.IO.Path.Combine(d.FullName, "RLM"))) { return d.FullName; }
+                DateTimeOffset? since = new Capture.SessionLifecycle(tracker).CountSince(claudeSessionId);
+                Capture.CostCapture capture = Capture.TranscriptCost.Read(path, tracker, Cancellation, since, DefaultTranscriptCacheFolder());
+                foreach (string warning in capture.Report.Warnings) { WriteWarning(warning); }
+                return Sessions.ExactUsage.From(capture, tracker.Clock.UtcNow, since);
             }
-            return cwd;
+            catch (RlmTokensException e)
+            {
+                WriteError(ErrorRecords.From(e));
+                return null;
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
         }
 
         /// <summary>Resolves a user-supplied file path through PowerShell's location (not the process's).</summary>
         protected string ResolveFilePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
-        /// <summary>Writes each non-fatal problem of an outcome as a non-terminating error.</summary>
+        /// <summary>Writes each non-fatal problem of an outcome as a non-terminating error, and each of its warnings.</summary>
         protected void WriteProblems<T>(Outcome<T> outcome)
         {
             foreach (RlmTokensException problem in outcome.Problems)
             {
                 WriteError(ErrorRecords.From(problem));
+            }
+            foreach (string warning in outcome.Warnings)
+            {
+                WriteWarning(warning);
             }
         }
 

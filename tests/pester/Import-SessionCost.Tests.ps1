@@ -92,7 +92,11 @@ Describe 'Import-SessionCost' {
             $hook = @{ session_id = '0f3c2a9e-7b1d-4c55-9e2a-5d1f00c0ffee'; transcript_path = $script:Transcript; cwd = $root; hook_event_name = 'SessionEnd'; reason = 'logout' } | ConvertTo-Json
             $hook | Import-SessionCost
 
-            $cost = Get-TokenJson $root 'cost-0f3c2a9e-7b1d-4c55-9e2a-5d1f00c0ffee.json'
+            # Booked under the session's RLM id (RLM's file names), with Claude Code's id inside.
+            $cost = Get-ChildItem -LiteralPath (Join-Path $root 'RLM/progress/token-usage') -Filter 'cost-SESSION-*.json' |
+                ForEach-Object { Get-Content -LiteralPath $_.FullName -Raw | ConvertFrom-Json } |
+                Where-Object claude_session_id -EQ '0f3c2a9e-7b1d-4c55-9e2a-5d1f00c0ffee'
+            @($cost).Count | Should -Be 1
             $cost.precision | Should -Be 'exact'
             ($cost.models | Where-Object model -EQ 'claude-sonnet-4-6').input_tokens | Should -Be 111
         }

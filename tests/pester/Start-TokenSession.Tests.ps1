@@ -30,18 +30,21 @@ Describe 'Start-TokenSession' {
         $r.ClaudeSessionId | Should -Be 'c-7'
     }
 
-    It 'refuses a second session with SessionAlreadyOpen and changes nothing' {
+    It 'refuses a session id that is already open with SessionAlreadyOpen and changes nothing' {
         $root = New-TestWorkspace -FromSamples
         $before = Get-FolderState $root
-        { Start-TokenSession -Path $root -ErrorAction Stop } |
+        { Start-TokenSession -Path $root -SessionId SESSION-2026-11-23-091500 -ErrorAction Stop } |
             Should -Throw -ErrorId 'SessionAlreadyOpen,RlmTokens.Cmdlets.StartTokenSessionCommand'
         Get-FolderState $root | Should -Be $before
     }
 
-    It 'archives the open session with -Force' {
+    It 'opens a second session beside the open one, superseding nothing' {
         $root = New-TestWorkspace -FromSamples
-        Start-TokenSession -Path $root -Force
-        Test-Path (Join-Path $root 'RLM/progress/token-usage/SESSION-2026-11-23-091500.json') | Should -BeTrue
+        $new = Start-TokenSession -Path $root -StartedAt '2026-11-23T10:00:00Z' -PassThru
+        $new.SessionId | Should -Not -Be 'SESSION-2026-11-23-091500'
+        @(Get-TokenUsage -Path $root).SessionId | Should -Contain 'SESSION-2026-11-23-091500'
+        @(Get-TokenUsage -Path $root).SessionId | Should -Contain $new.SessionId
+        Test-Path (Join-Path $root 'RLM/progress/token-usage/SESSION-2026-11-23-091500.json') | Should -BeFalse
     }
 
     It 'leaves the folder untouched with -WhatIf' {

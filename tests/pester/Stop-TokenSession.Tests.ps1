@@ -37,9 +37,9 @@ Describe 'Stop-TokenSession' {
         $r.IsOpen | Should -BeFalse
     }
 
-    It 'refuses another session id with SessionMismatch' {
+    It 'refuses a session id that is not open with NoOpenSession and closes nothing' {
         { Stop-TokenSession -Path $root -SessionId SESSION-OTHER -ErrorAction Stop } |
-            Should -Throw -ErrorId 'SessionMismatch,RlmTokens.Cmdlets.StopTokenSessionCommand'
+            Should -Throw -ErrorId 'NoOpenSession,RlmTokens.Cmdlets.StopTokenSessionCommand'
         Test-Path (Join-Path $folder 'current-session.json') | Should -BeTrue
     }
 

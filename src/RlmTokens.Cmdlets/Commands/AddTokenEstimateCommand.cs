@@ -101,7 +101,11 @@ namespace RlmTokens.Cmdlets
                 Size = hook.MovedCharacters,
                 SubagentType = hook.SubagentType,
                 ToolName = hook.ToolName,
-                SessionId = SessionId ?? hook.SessionId,
+                SessionId = SessionId,
+                ClaudeSessionId = hook.SessionId,
+                ExactInputTokens = hook.SubagentUsage?.Input,
+                ExactOutputTokens = hook.SubagentUsage?.Output,
+                ExactTotalTokens = hook.SubagentUsage?.Total,
             };
             Add(tracker, request);
         }

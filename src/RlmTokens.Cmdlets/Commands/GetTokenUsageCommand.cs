@@ -7,7 +7,7 @@ using RlmTokens.Errors;
 namespace RlmTokens.Cmdlets
 {
     /// <summary>
-    /// Shows token usage: the open session's estimate (default), its recent operations (-Detailed),
+    /// Shows token usage: every open session (default; exact when its transcript was counted), the latest one's operations (-Detailed),
     /// or one row per day from the daily files (-History): the replacement for show-token-usage.ps1.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "TokenUsage", DefaultParameterSetName = SessionSet)]
@@ -77,12 +77,13 @@ namespace RlmTokens.Cmdlets
                         }
                         break;
                     default:
-                        TokenSessionSummary? summary = Tracker.GetSessionSummary();
-                        if (summary is null)
+                        // Every open session, the most recently active last (several Claude Code sessions may run at once).
+                        System.Collections.Generic.IReadOnlyList<TokenSessionSummary> open = Tracker.GetOpenSessions();
+                        if (open.Count == 0)
                         {
                             WriteWarning(string.Format(CultureInfo.CurrentCulture, Strings.NoTokenData, Tracker.Workspace.TokenUsageFolder));
                         }
-                        else
+                        foreach (TokenSessionSummary summary in open)
                         {
                             WriteObject(summary);
                         }

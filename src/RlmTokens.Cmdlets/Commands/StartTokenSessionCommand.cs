@@ -9,8 +9,10 @@ using RlmTokens.Hooks;
 namespace RlmTokens.Cmdlets
 {
     /// <summary>
-    /// Opens a token session: creates current-session.json (the token part of RLM's session-start.ps1).
-    /// From parameters, or from a SessionStart hook's JSON on the pipeline (session_id, source).
+    /// Opens a token session (the token part of RLM's session-start.ps1): a record of its own under
+    /// sessions/, keyed by Claude Code's session id, shown in current-session.json while it is the most
+    /// recently active. Any number may be open at once; a start never closes another session. From
+    /// parameters, or from a SessionStart hook's JSON on the pipeline (session_id, source, transcript_path).
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "TokenSession", SupportsShouldProcess = true)]
     [OutputType(typeof(TokenSessionRecord))]
@@ -18,11 +20,11 @@ namespace RlmTokens.Cmdlets
     {
         private bool _hookMode;
 
-        /// <summary>The RLM session id; default SESSION-yyyy-MM-dd-HHmmss of the start time.</summary>
+        /// <summary>The RLM session id; default SESSION-yyyy-MM-dd-HHmmss of the start time (-2, -3... when that second is taken).</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         public string? SessionId { get; set; }
 
-        /// <summary>Why the session starts: startup, resume, clear or compact (SessionStart's source). resume and compact keep an open session.</summary>
+        /// <summary>Why the session starts: startup, resume, clear or compact (SessionStart's source).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateSet("startup", "resume", "clear", "compact", IgnoreCase = true)]
         public string? Source { get; set; }
@@ -32,7 +34,7 @@ namespace RlmTokens.Cmdlets
         [AllowEmptyString]
         public string? HookInput { get; set; }
 
-        /// <summary>Close (archive) a session that is still open instead of failing. Hook mode always does.</summary>
+        /// <summary>Keep a session that is already open under the same -SessionId instead of failing with SessionAlreadyOpen. Hook mode always keeps it.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -74,6 +76,7 @@ namespace RlmTokens.Cmdlets
                 SessionId = SessionId,
                 ClaudeSessionId = hook.SessionId,
                 Source = Source?.ToLowerInvariant() ?? hook.Source,
+                TranscriptPath = hook.TranscriptPath,
                 Force = true,
                 StartedAt = StartedAt,
             });

@@ -10,10 +10,12 @@ using RlmTokens.Hooks;
 namespace RlmTokens.Cmdlets
 {
     /// <summary>
-    /// Closes the open token session (the token part of RLM's session-end.ps1): archives
-    /// current-session.json as &lt;session_id&gt;.json with ended_at and duration_minutes, folds the
-    /// session's estimate into the daily file, and clears the open session and its estimate. From
-    /// parameters, or from a SessionEnd hook's JSON on the pipeline (session_id, reason).
+    /// Closes a token session (the token part of RLM's session-end.ps1): archives it as
+    /// &lt;session_id&gt;.json with ended_at and duration_minutes and books it once in the daily file at its
+    /// best precision — from a SessionEnd hook's JSON, the exact usage of its transcript (tokens per
+    /// model and cost, subagents included; also into cost-&lt;id&gt;.json), else its running estimate. Other
+    /// open sessions stay open. From parameters (default: the most recently active open session), or
+    /// from the hook's JSON on the pipeline (session_id, transcript_path, reason).
     /// </summary>
     [Cmdlet(VerbsLifecycle.Stop, "TokenSession", SupportsShouldProcess = true)]
     [OutputType(typeof(TokenSessionRecord))]
@@ -21,7 +23,7 @@ namespace RlmTokens.Cmdlets
     {
         private bool _hookMode;
 
-        /// <summary>When given, the open session must be this one (its RLM id, or Claude Code's id).</summary>
+        /// <summary>The session to close: its RLM id or Claude Code's id. Default: the most recently active open session (in hook mode, the hook's session).</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SessionIdCompleter))]
         public string? SessionId { get; set; }
@@ -68,13 +70,22 @@ namespace RlmTokens.Cmdlets
         private void StopFromHook(HookInput hook)
         {
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
-            Stop(tracker, new SessionStopRequest { SessionId = SessionId ?? hook.SessionId, Reason = Reason ?? hook.Reason, EndedAt = EndedAt });
+            Stop(tracker, new SessionStopRequest
+            {
+                SessionId = SessionId,
+                ClaudeSessionId = hook.SessionId,
+                Reason = Reason ?? hook.Reason,
+                EndedAt = EndedAt,
+                TranscriptPath = hook.TranscriptPath,
+            }, hook);
         }
 
-        private void Stop(TokenTracker tracker, SessionStopRequest request)
+        private void Stop(TokenTracker tracker, SessionStopRequest request, HookInput? hook = null)
         {
             string file = tracker.Workspace.CurrentSessionFile;
             if (!ShouldProcess(file, Strings.StopSessionAction)) { return; }
+            // The transcript is read before the lock is taken (and not at all under -WhatIf: the cache would be written).
+            if (hook is not null) { request.Exact = ReadExactUsage(tracker, hook.TranscriptPath, hook.SessionId); }
             try
             {
                 Outcome<TokenSessionRecord> done = new SessionLifecycle(tracker).Stop(request, Cancellation);

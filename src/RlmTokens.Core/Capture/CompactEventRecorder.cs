@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using RlmTokens.Errors;
 using RlmTokens.Json;
+using RlmTokens.Sessions;
 using RlmTokens.Storage;
 
 namespace RlmTokens.Capture
@@ -32,15 +34,16 @@ namespace RlmTokens.Capture
 
     /// <summary>
     /// Register-CompactEvent's engine (RLM's pre-compact.ps1): appends to compact-events.json (always
-    /// written back as an array), adds a context_compacts entry to current-session.json and appends a
-    /// Markdown entry to RLM/progress/logs/&lt;local date&gt;.md.
+    /// written back as an array), adds a context_compacts entry to the session's record (and so to
+    /// current-session.json when it is the most recently active) and appends a Markdown entry to
+    /// RLM/progress/logs/&lt;local date&gt;.md — the three as one all-or-nothing change.
     /// </summary>
     /// <remarks>
     /// The whole operation holds ONE lock, the token-usage folder's (STYLE.md section 6: one lock per
-    /// folder, no lock order to get wrong). The Markdown log lives in another folder (logs/); it is
-    /// appended while that lock is held rather than under a second lock, so two compactions never
+    /// folder, no lock order to get wrong). The Markdown log lives in another folder (logs/); its append
+    /// is a step of the same journaled change rather than under a second lock, so two compactions never
     /// interleave their entries and no code path ever holds two locks. Other writers of logs/ (RLM's
-    /// own scripts) take no lock at all; an append is a single write of the whole entry.
+    /// own scripts) take no lock at all; our append lands after whatever they wrote.
     /// </remarks>
     internal sealed class CompactEventRecorder
     {
@@ -59,51 +62,67 @@ namespace RlmTokens.Capture
         public Outcome<CompactEventRecord> Record(CompactRequest request, CancellationToken cancellation)
         {
             if (!string.IsNullOrEmpty(request.SessionId)) { Workspace.CheckSessionId(request.SessionId!); }
+            if (!string.IsNullOrEmpty(request.HookSessionId)) { Workspace.CheckSessionId(request.HookSessionId!); }
+            request.Timestamp ??= _tracker.Clock.UtcNow;
+            return _tracker.ChangeOrSpool(DeferredChanges.Compact,
+                () => JsonSerializer.SerializeToElement(request, RlmJsonContext.Files.CompactRequest),
+                tx => Apply(tx, request),
+                () => new CompactEventRecord
+                {
+                    Timestamp = request.Timestamp.Value,
+                    SessionId = FirstOf(request.SessionId, request.HookSessionId) ?? UnknownSession,
+                    Trigger = request.Trigger,
+                    CustomInstructions = request.CustomInstructions,
+                    ContextTokens = request.ContextTokens,
+                    TranscriptPath = request.TranscriptPath,
+                    Workspace = Workspace.Root,
+                },
+                cancellation);
+        }
+
+        /// <summary>Records a compaction inside a change (also when a spooled one is folded in).</summary>
+        internal Outcome<CompactEventRecord> Apply(FolderTransaction tx, CompactRequest request)
+        {
             DateTimeOffset at = request.Timestamp ?? _tracker.Clock.UtcNow;
             string stamp = RlmTime.Format(at);
-            var problems = new List<RlmTokensException>();
-            CompactEventEntry entry;
-            long count;
-            using (FolderTransaction tx = _tracker.Store.BeginUpdate(Workspace.TokenUsageFolder, cancellation))
+            var book = new SessionBook(_tracker, tx);
+            book.AdoptView();
+            // A hook names its Claude Code session (opened when this is its first event); without a name
+            // the most recently active open session is meant, and none means "UNKNOWN", as RLM writes.
+            SessionStateFile? session = book.Resolve(new SessionRef { SessionId = request.SessionId, ClaudeSessionId = request.HookSessionId, TranscriptPath = request.TranscriptPath },
+                at, create: !string.IsNullOrEmpty(request.HookSessionId));
+            CompactEventsFile events = tx.Read(Workspace.CompactEventsFile, RlmJsonContext.Files.CompactEventsFile) ?? new CompactEventsFile();
+            string sessionId = session?.RlmSessionId ?? FirstOf(request.SessionId, request.HookSessionId) ?? UnknownSession;
+            SessionMetrics metrics = session?.Session.Metrics ?? new SessionMetrics();
+            string trigger = TriggerName(request.Trigger);
+            var entry = new CompactEventEntry
             {
-                SessionFile? session = tx.Read(Workspace.CurrentSessionFile, RlmJsonContext.Files.SessionFile);
-                CompactEventsFile events = tx.Read(Workspace.CompactEventsFile, RlmJsonContext.Files.CompactEventsFile) ?? new CompactEventsFile();
-                string sessionId = FirstOf(request.SessionId, session?.SessionId, request.HookSessionId) ?? UnknownSession;
-                SessionMetrics metrics = session?.Metrics ?? new SessionMetrics();
-                string trigger = TriggerName(request.Trigger);
-                entry = new CompactEventEntry
+                Event = "context_compact",
+                Timestamp = stamp,
+                Reason = trigger,
+                SessionId = sessionId,
+                MetricsAtCompact = new CompactMetrics
                 {
-                    Event = "context_compact",
-                    Timestamp = stamp,
-                    Reason = trigger,
-                    SessionId = sessionId,
-                    MetricsAtCompact = new CompactMetrics
-                    {
-                        SubagentCalls = metrics.TotalSubagentCalls,
-                        FilesCreated = metrics.FilesCreated,
-                        FilesModified = metrics.FilesModified,
-                    },
-                    Trigger = trigger,
-                    CustomInstructions = string.IsNullOrEmpty(request.CustomInstructions) ? null : request.CustomInstructions,
-                    TranscriptPath = string.IsNullOrEmpty(request.TranscriptPath) ? null : request.TranscriptPath,
-                    ContextTokens = request.ContextTokens,
-                };
-                events.Events.Add(entry);
-                count = events.Events.Count;
-                tx.Write(Workspace.CompactEventsFile, events, RlmJsonContext.Files.CompactEventsFile);
+                    SubagentCalls = metrics.TotalSubagentCalls,
+                    FilesCreated = metrics.FilesCreated,
+                    FilesModified = metrics.FilesModified,
+                },
+                Trigger = trigger,
+                CustomInstructions = string.IsNullOrEmpty(request.CustomInstructions) ? null : request.CustomInstructions,
+                TranscriptPath = string.IsNullOrEmpty(request.TranscriptPath) ? null : request.TranscriptPath,
+                ContextTokens = request.ContextTokens,
+            };
+            if (!string.IsNullOrEmpty(session?.ClaudeSessionId)) { (entry.Extra ??= new Dictionary<string, JsonElement>())["claude_session_id"] = DailyBook.Text(session!.ClaudeSessionId!); }
+            events.Events.Add(entry);
+            tx.Write(Workspace.CompactEventsFile, events, RlmJsonContext.Files.CompactEventsFile);
 
-                if (session is not null)
-                {
-                    session.ContextCompacts.Add(new ContextCompactEntry { Timestamp = stamp, SubagentCallsAtCompact = metrics.TotalSubagentCalls });
-                    tx.Write(Workspace.CurrentSessionFile, session, RlmJsonContext.Files.SessionFile);
-                }
-
-                string log = LogFile(at);
-                CreateFolder(Workspace.LogsFolder);
-                tx.AppendText(log, Markdown(entry, at));
-                tx.Commit();
-                problems.AddRange(tx.SetAside);
+            if (session is not null)
+            {
+                session.Session.ContextCompacts.Add(new ContextCompactEntry { Timestamp = stamp, SubagentCallsAtCompact = metrics.TotalSubagentCalls });
+                book.Touch(session, at);
             }
+            book.Flush();
+            tx.AppendText(LogFile(at), Markdown(entry, at));
             var record = new CompactEventRecord
             {
                 Timestamp = at,
@@ -114,11 +133,11 @@ namespace RlmTokens.Capture
                 FilesCreated = entry.MetricsAtCompact.FilesCreated,
                 FilesModified = entry.MetricsAtCompact.FilesModified,
                 ContextTokens = entry.ContextTokens,
-                EventCount = count,
+                EventCount = events.Events.Count,
                 TranscriptPath = entry.TranscriptPath,
                 Workspace = Workspace.Root,
             };
-            return new Outcome<CompactEventRecord>(record, problems);
+            return new Outcome<CompactEventRecord>(record, new List<RlmTokensException>(), book.Warnings);
         }
 
         /// <summary>PreCompact's trigger text ("manual", "auto") as the enum; anything else is Unknown.</summary>
@@ -154,13 +173,6 @@ namespace RlmTokens.Capture
                 md.Append("- **Instructions**: ").Append(entry.CustomInstructions!.Replace("\r", " ").Replace("\n", " ")).Append('\n');
             }
             return md.ToString();
-        }
-
-        internal static void CreateFolder(string folder)
-        {
-            try { Directory.CreateDirectory(folder); }
-            catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(folder, e); }
-            catch (IOException e) { throw new DataFileWriteException(folder, e); }
         }
 
         internal static string? FirstOf(params string?[] values)

@@ -23,20 +23,32 @@ namespace RlmTokens.Capture
         /// (&lt;session&gt;/subagents/), each API response once, priced per model.
         /// </summary>
         /// <exception cref="DataFileNotFoundException">The transcript does not exist.</exception>
-        public static CostCapture Read(string path, TokenTracker tracker, CancellationToken cancellation)
+        /// <param name="path">The session's transcript.</param>
+        /// <param name="tracker">The workspace (its price overrides).</param>
+        /// <param name="cancellation">Ctrl+C.</param>
+        /// <param name="since">Count only responses from this time on: a session resumed under a new id, whose transcript repeats the earlier one's.</param>
+        /// <param name="cacheFolder">The incremental cache (unchanged files are not read again), or null for none.</param>
+        public static CostCapture Read(string path, TokenTracker tracker, CancellationToken cancellation, DateTimeOffset? since = null, string? cacheFolder = null)
         {
             string full = CheckExists(path);
             TranscriptReadResult read = TranscriptReader.Read(new TranscriptReadOptions
             {
                 Files = new List<TranscriptFile>(TranscriptDiscovery.SessionFiles(full)),
                 Cancellation = cancellation,
+                CacheFolder = cacheFolder,
             });
+            IReadOnlyList<UsageEntry> entries = read.Entries;
+            if (since is DateTimeOffset from)
+            {
+                DateTime cut = from.UtcDateTime;
+                entries = entries.Where(e => e.Timestamp >= cut).ToList();
+            }
             Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(tracker.Workspace, null);
             var report = new CostReport();
             report.Warnings.AddRange(TranscriptUsage.Warnings(read, null));
             report.Warnings.AddRange(prices.Problems.Select(p => p.Message));
             var unpriced = new List<string>();
-            foreach (ModelUsageTotal total in TranscriptReader.SumByModel(read.Entries, prices.Value))
+            foreach (ModelUsageTotal total in TranscriptReader.SumByModel(entries, prices.Value))
             {
                 report.Models.Add(new ModelUsage
                 {

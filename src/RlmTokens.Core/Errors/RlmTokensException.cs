@@ -107,3 +107,34 @@ namespace RlmTokens.Errors
             : base(errorId, value, message) { }
     }
 }
+
+namespace RlmTokens.Errors
+{
+    /// <summary>
+    /// A path that must be a regular file (a data file, a log, the lock, a transcript) is a FIFO, a
+    /// device, a socket or a symbolic link where none may be. Checked before any blocking open, so it
+    /// fails at once instead of hanging.
+    /// </summary>
+    public sealed class NotRegularFileException : RlmTokensException
+    {
+        public NotRegularFileException(string path, string kind)
+            : base("NotARegularFile", path, Format(Resources.Messages.NotARegularFile, path, kind)) =>
+            RecommendedAction = Resources.Messages.NotARegularFileAction;
+    }
+
+    /// <summary>An append or the lock would follow a symbolic link to a place outside the workspace.</summary>
+    public sealed class LinkOutsideWorkspaceException : RlmTokensException
+    {
+        public LinkOutsideWorkspaceException(string path, string realPath, string workspace)
+            : base("LinkOutsideWorkspace", path, Format(Resources.Messages.LinkOutsideWorkspace, path, realPath, workspace)) =>
+            RecommendedAction = Resources.Messages.LinkOutsideWorkspaceAction;
+    }
+
+    /// <summary>A writer was asked to record in a folder that holds no RLM/ and that -Path did not name.</summary>
+    public sealed class NotAWorkspaceException : RlmTokensException
+    {
+        public NotAWorkspaceException(string path)
+            : base("NotAWorkspace", path, Format(Resources.Messages.NotAWorkspace, path)) =>
+            RecommendedAction = Resources.Messages.NotAWorkspaceAction;
+    }
+}

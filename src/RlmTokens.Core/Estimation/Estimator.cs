@@ -11,6 +11,12 @@ namespace RlmTokens.Estimation
         {
             if (request is null) { throw new ArgumentNullException(nameof(request)); }
             if (settings is null) { throw new ArgumentNullException(nameof(settings)); }
+            if (request.ExactTotalTokens is long total)
+            {
+                long output = request.ExactOutputTokens ?? 0;
+                long input = request.ExactInputTokens ?? total - output;
+                return (input, output, total, 0);
+            }
             switch (request.Operation)
             {
                 case OperationKind.Read:

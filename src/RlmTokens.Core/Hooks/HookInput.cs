@@ -45,6 +45,13 @@ namespace RlmTokens.Hooks
         /// <summary>Characters the tool actually moved, when the document tells (see <see cref="Parse"/>).</summary>
         public long? MovedCharacters { get; private set; }
 
+        /// <summary>
+        /// A subagent's real token counts from a PostToolUse Agent/Task document (tool_response.usage and
+        /// totalTokens): input with cache reads and writes, output, and the total Claude Code reports.
+        /// Null when the response carries none.
+        /// </summary>
+        public (long Input, long Output, long Total)? SubagentUsage { get; private set; }
+
         /// <summary>Parses one hook document.</summary>
         /// <exception cref="InvalidHookInputException">Not JSON, or not a JSON object.</exception>
         public static HookInput Parse(string json)
@@ -85,6 +92,7 @@ namespace RlmTokens.Hooks
                 }
                 root.TryGetProperty("tool_response", out JsonElement response);
                 hook.MovedCharacters = Moved(hook.ToolName, input, response);
+                if (OperationFor(hook.ToolName) == OperationKind.Subagent) { hook.SubagentUsage = Usage(response); }
                 return hook;
             }
         }
@@ -150,6 +158,39 @@ namespace RlmTokens.Hooks
                     return null;
             }
         }
+
+        // tool_response of Agent/Task: { totalTokens, usage { input_tokens, output_tokens,
+        // cache_creation_input_tokens, cache_read_input_tokens }, ... }. Negative or non-integral counts
+        // are not counts: the response is then treated as carrying none.
+        private static (long Input, long Output, long Total)? Usage(JsonElement response)
+        {
+            if (response.ValueKind != JsonValueKind.Object || !response.TryGetProperty("usage", out JsonElement usage) || usage.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            long? input = Count(usage, "input_tokens");
+            long? output = Count(usage, "output_tokens");
+            long? creation = Count(usage, "cache_creation_input_tokens");
+            long? read = Count(usage, "cache_read_input_tokens");
+            if (input is null || output is null) { return null; }
+            try
+            {
+                checked
+                {
+                    long allInput = input.Value + (creation ?? 0) + (read ?? 0);
+                    long total = Count(response, "totalTokens") ?? allInput + output.Value;
+                    if (total < output.Value) { return null; }
+                    return (total - output.Value, output.Value, total);
+                }
+            }
+            catch (OverflowException)
+            {
+                return null;
+            }
+        }
+
+        private static long? Count(JsonElement obj, string name) =>
+            obj.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n) && n >= 0 ? n : null;
 
         private static long? Sum(long? a, long? b) => a is null ? b : b is null ? a : a + b;
 

@@ -29,6 +29,15 @@ namespace RlmTokens.Json
     [JsonSerializable(typeof(CompactEventsFile))]
     [JsonSerializable(typeof(CompactEventEntry))]
     [JsonSerializable(typeof(TokenLogEntry))]
+    [JsonSerializable(typeof(JournalFile))]
+    [JsonSerializable(typeof(SessionStateFile))]
+    [JsonSerializable(typeof(ExactUsageFile))]
+    [JsonSerializable(typeof(RlmTokens.Estimation.EstimateRequest))]
+    [JsonSerializable(typeof(RlmTokens.Capture.CompactRequest))]
+    [JsonSerializable(typeof(RlmTokens.Capture.SessionStartRequest))]
+    [JsonSerializable(typeof(RlmTokens.Capture.SessionStopRequest))]
+    [JsonSerializable(typeof(RlmTokens.Capture.SessionUpdateRequest))]
+    [JsonSerializable(typeof(SpoolEntry))]
     [JsonSerializable(typeof(string))]
     internal partial class RlmJsonContext : JsonSerializerContext
     {

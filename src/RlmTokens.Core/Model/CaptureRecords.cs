@@ -108,7 +108,11 @@ namespace RlmTokens
 
         public double? DurationMinutes { get; set; }
 
+        /// <summary>The exact transcript figure when known (Precision Exact), else the running estimate.</summary>
         public long TotalTokens { get; set; }
+
+        /// <summary>RLM's running estimate of the session, whatever the precision of TotalTokens.</summary>
+        public long EstimatedTokens { get; set; }
 
         public double CostUsd { get; set; }
 
@@ -118,6 +122,8 @@ namespace RlmTokens
         public string? Reason { get; set; }
 
         public bool IsOpen { get; set; }
+
+        public SessionStatus Status { get; set; }
 
         public UsagePrecision Precision { get; set; } = UsagePrecision.Estimated;
 

@@ -24,4 +24,16 @@ namespace RlmTokens
         /// <summary>An aggregate of exact and estimated figures.</summary>
         Mixed,
     }
+
+    /// <summary>Where a session stands.</summary>
+    public enum SessionStatus
+    {
+        Open = 0,
+
+        /// <summary>Ended by its SessionEnd (or Stop-TokenSession).</summary>
+        Closed,
+
+        /// <summary>Closed by RlmTokens after no activity for longer than tokenTracking.sessionIdleMinutes, on the day it was last active.</summary>
+        Abandoned,
+    }
 }

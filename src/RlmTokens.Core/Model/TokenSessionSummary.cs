@@ -2,10 +2,17 @@ using System;
 
 namespace RlmTokens
 {
-    /// <summary>The running estimate of the open session (Get-TokenUsage without switches).</summary>
+    /// <summary>
+    /// One open session (Get-TokenUsage without switches): its exact transcript figure when known
+    /// (Precision Exact; the estimate beside it in EstimatedTokens), else its running estimate.
+    /// </summary>
     public sealed class TokenSessionSummary
     {
+        /// <summary>The RLM id (SESSION-...), the name of its archive and daily entry.</summary>
         public string? SessionId { get; set; }
+
+        /// <summary>Claude Code's session id, when the session came from a hook.</summary>
+        public string? ClaudeSessionId { get; set; }
 
         public DateTimeOffset? StartedAt { get; set; }
 
@@ -15,9 +22,19 @@ namespace RlmTokens
 
         public long OutputTokens { get; set; }
 
+        public long CacheReadTokens { get; set; }
+
+        public long CacheCreationTokens { get; set; }
+
+        /// <summary>Exact when the transcript was counted (input, output and cache tokens), else the estimate.</summary>
         public long TotalTokens { get; set; }
 
         public double CostUsd { get; set; }
+
+        /// <summary>RLM's running estimate, whatever the precision of TotalTokens.</summary>
+        public long EstimatedTokens { get; set; }
+
+        public double EstimatedCostUsd { get; set; }
 
         public long FilesRead { get; set; }
 
@@ -33,6 +50,9 @@ namespace RlmTokens
         public long Compactions { get; set; }
 
         public UsagePrecision Precision { get; set; } = UsagePrecision.Estimated;
+
+        /// <summary>The transcript the exact figure was counted from.</summary>
+        public string? TranscriptPath { get; set; }
 
         public string? Workspace { get; set; }
     }

@@ -107,6 +107,16 @@ namespace RlmTokens.Storage
         [JsonPropertyName("session_id"), JsonConverter(typeof(FlexibleStringConverter))]
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? SessionId { get; set; }
+
+        /// <summary>A stable id of the operation (32 hex), for de-duplication by a team ledger; RLM's own entries have none.</summary>
+        [JsonPropertyName("id"), JsonConverter(typeof(FlexibleStringConverter))]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? Id { get; set; }
+
+        /// <summary>"exact" when the counts are real (a subagent's result carried them); absent for estimates.</summary>
+        [JsonPropertyName("precision"), JsonConverter(typeof(FlexibleStringConverter))]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? Precision { get; set; }
     }
 
     /// <summary>RLM/progress/token-usage/current-session.json (and the archived &lt;session_id&gt;.json).</summary>
@@ -270,6 +280,10 @@ namespace RlmTokens.Storage
         /// <summary>RlmTokens addition: the estimation constants (defaults are RLM's).</summary>
         [JsonPropertyName("estimation")]
         public EstimationConfig? Estimation { get; set; }
+
+        /// <summary>RlmTokens addition: an open session idle for longer is closed as abandoned (minutes; default 1440, 0 never).</summary>
+        [JsonPropertyName("sessionIdleMinutes")]
+        public long? SessionIdleMinutes { get; set; }
     }
 
     /// <summary>tokenTracking.estimation in project-config.json; every key optional.</summary>

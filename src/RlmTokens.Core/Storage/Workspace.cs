@@ -11,15 +11,53 @@ namespace RlmTokens.Storage
     /// </summary>
     public sealed class Workspace
     {
-        public Workspace(string root)
+        public Workspace(string root, bool isExplicit = true)
         {
             Root = Path.GetFullPath(root);
             TokenUsageFolder = Path.Combine(Root, "RLM", "progress", "token-usage");
             ProgressFolder = Path.Combine(Root, "RLM", "progress");
+            IsExplicit = isExplicit;
         }
 
         /// <summary>The workspace root (the folder that holds RLM/).</summary>
         public string Root { get; }
+
+        /// <summary>
+        /// True when the caller named this folder (-Path, or Core's caller directly): writers may then
+        /// create RLM/ in it. A folder the cmdlets found by looking around (a hook's cwd, the current
+        /// location) is not explicit and must already hold RLM/.
+        /// </summary>
+        public bool IsExplicit { get; }
+
+        /// <summary>True when the root holds an RLM/ folder.</summary>
+        public bool HasRlmFolder => Directory.Exists(Path.Combine(Root, "RLM"));
+
+        /// <summary>
+        /// The workspace that holds <paramref name="start"/>, found as git finds a repository: the folder
+        /// itself or the nearest one above it that holds RLM/. Null when none does.
+        /// </summary>
+        public static string? FindRoot(string start)
+        {
+            DirectoryInfo? d;
+            try { d = new DirectoryInfo(Path.GetFullPath(start)); }
+            catch (ArgumentException) { return null; }
+            catch (IOException) { return null; }
+            for (; d is not null; d = d.Parent)
+            {
+                if (Directory.Exists(Path.Combine(d.FullName, "RLM"))) { return d.FullName; }
+            }
+            return null;
+        }
+
+        /// <summary>RLM/progress/token-usage/sessions: one record per open session (issue 10).</summary>
+        public string SessionsFolder => Path.Combine(TokenUsageFolder, "sessions");
+
+        /// <summary>RLM/progress/token-usage/sessions/closed: the records of ended sessions, by the same key.</summary>
+        public string ClosedSessionsFolder => Path.Combine(SessionsFolder, "closed");
+
+        public string SessionStateFile(string key) => Path.Combine(SessionsFolder, CheckSessionId(key) + ".json");
+
+        public string ClosedSessionStateFile(string key) => Path.Combine(ClosedSessionsFolder, CheckSessionId(key) + ".json");
 
         /// <summary>RLM/progress</summary>
         public string ProgressFolder { get; }

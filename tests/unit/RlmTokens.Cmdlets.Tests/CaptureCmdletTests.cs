@@ -166,8 +166,11 @@ namespace RlmTokens.Cmdlets.Tests
                 "Import-Module " + ShellProcess.Quote(Repo.Manifest) + "; $input | Import-SessionCost -CapturedAt '2026-11-23T12:00:00Z'", Path.GetTempPath(), hook);
 
             Assert.True(run.ExitCode == 0 && run.Stderr.Length == 0, run.Stderr + run.Stdout);
-            using JsonDocument cost = Capture.Doc(ws, "RLM/progress/token-usage/cost-0f3c2a9e-7b1d-4c55-9e2a-5d1f00c0ffee.json");
+            // The session is booked under its RLM id (RLM's files), with Claude Code's id beside it.
+            string costFile = Assert.Single(Directory.GetFiles(ws.TokenUsage, "cost-SESSION-*.json"));
+            using JsonDocument cost = JsonDocument.Parse(File.ReadAllText(costFile));
             JsonElement root = cost.RootElement;
+            Assert.Equal("0f3c2a9e-7b1d-4c55-9e2a-5d1f00c0ffee", root.GetProperty("claude_session_id").GetString());
             Assert.Equal("exact", root.GetProperty("precision").GetString());
             Assert.Equal("claude_code_transcript", root.GetProperty("source").GetString());
             JsonElement sonnet = root.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("model").GetString() == "claude-sonnet-4-6");
@@ -321,13 +324,13 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
-        public void Start_WhileOpen_ShouldFailWithSessionAlreadyOpen()
+        public void Start_OfASessionAlreadyOpen_ShouldFailWithSessionAlreadyOpenAndTouchNothing()
         {
             using var ws = Capture.Samples();
             var before = ws.Snapshot();
             using var ps = new PowerShellHost(ws.Root);
 
-            ps.Run("Start-TokenSession");
+            ps.Run("Start-TokenSession -SessionId SESSION-2026-11-23-091500");
 
             ErrorRecord e = ps.SingleError("SessionAlreadyOpen,RlmTokens.Cmdlets.StartTokenSessionCommand");
             Assert.Equal(ErrorCategory.ResourceExists, e.CategoryInfo.Category);

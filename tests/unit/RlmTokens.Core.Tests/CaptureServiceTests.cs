@@ -161,13 +161,20 @@ namespace RlmTokens.Core.Tests
         }
 
         [Fact]
-        public void Record_WithoutAnySession_ShouldUseHookIdThenUnknown()
+        public void Record_WithoutAnySession_ShouldOpenTheHooksSessionElseWriteUnknown()
         {
             using var ws = new ScratchWorkspace();
             var recorder = new CompactEventRecorder(ws.Tracker(At));
-            Assert.Equal("uuid", recorder.Record(new CompactRequest { Trigger = CompactTrigger.Auto, HookSessionId = "uuid" }, default).Value.SessionId);
             Assert.Equal("UNKNOWN", recorder.Record(new CompactRequest { Trigger = CompactTrigger.Auto }, default).Value.SessionId);
             Assert.False(File.Exists(Path.Combine(ws.TokenUsage, "current-session.json")));
+
+            // A hook names its Claude Code session: its first event opens it, under an RLM id of its own.
+            CompactEventRecord hooked = recorder.Record(new CompactRequest { Trigger = CompactTrigger.Auto, HookSessionId = "uuid" }, default).Value;
+            Assert.Equal("SESSION-2026-11-23-104500", hooked.SessionId);
+            using JsonDocument events = ws.Json("RLM/progress/token-usage/compact-events.json");
+            Assert.Equal("uuid", events.RootElement[1].GetProperty("claude_session_id").GetString());
+            using JsonDocument view = ws.Json("RLM/progress/token-usage/current-session.json");
+            Assert.Equal(1, view.RootElement.GetProperty("context_compacts").GetArrayLength());
         }
     }
 
@@ -216,17 +223,21 @@ namespace RlmTokens.Core.Tests
         }
 
         [Fact]
-        public void Start_WhileOpen_ShouldFailUnlessForcedOrResumed()
+        public void Start_WhileAnotherIsOpen_ShouldOpenBothAndRefuseOnlyTheSameIdTwice()
         {
             using var ws = new ScratchWorkspace();
             var life = new SessionLifecycle(ws.Tracker(Start));
             life.Start(new SessionStartRequest { SessionId = "S-1", ClaudeSessionId = "c-1" }, default);
 
+            // A session never supersedes another: S-2 opens beside S-1.
+            Assert.Equal("S-2", life.Start(new SessionStartRequest { SessionId = "S-2" }, default).Value.SessionId);
             var e = Assert.Throws<SessionAlreadyOpenException>(() => life.Start(new SessionStartRequest { SessionId = "S-2" }, default));
             Assert.Equal("SessionAlreadyOpen", e.ErrorId);
+            // The same Claude Code session again (resume, a repeated hook) keeps its session; -Force keeps S-2.
             Assert.Equal("S-1", life.Start(new SessionStartRequest { ClaudeSessionId = "c-1", Source = "resume" }, default).Value.SessionId);
             Assert.Equal("S-2", life.Start(new SessionStartRequest { SessionId = "S-2", Force = true }, default).Value.SessionId);
-            Assert.True(File.Exists(Path.Combine(ws.TokenUsage, "S-1.json")));
+            Assert.False(File.Exists(Path.Combine(ws.TokenUsage, "S-1.json")));
+            Assert.Equal(2, ws.Tracker(Start).GetOpenSessions().Count);
         }
 
         [Fact]

@@ -66,6 +66,7 @@ namespace RlmTokens.Core.Tests
                 TokenEstimatesFile file = tx.Read(path, RlmJsonContext.Files.TokenEstimatesFile)!;
                 file.Tokens.InputEstimated += 1;
                 tx.Write(path, file, RlmJsonContext.Files.TokenEstimatesFile);
+                tx.Commit();
             }
 
             byte[] bytes = File.ReadAllBytes(path);
@@ -146,6 +147,7 @@ namespace RlmTokens.Core.Tests
             {
                 tx.Write(Path.Combine(folder, "a.json"), new DailyFile { Date = "2026-11-20" }, RlmJsonContext.Files.DailyFile);
                 tx.Write(Path.Combine(folder, "a.json"), new DailyFile { Date = "2026-11-21" }, RlmJsonContext.Files.DailyFile);
+                tx.Commit();
             }
 
             Assert.Equal(new[] { ".rlmtokens.lock", "a.json" }, Directory.GetFiles(folder).Select(Path.GetFileName).OrderBy(n => n, System.StringComparer.Ordinal).ToArray());

@@ -266,7 +266,9 @@ namespace RlmTokens.Core.Tests.Reliability
                 Outside().Where(kv => !kv.Key.StartsWith(Path.Combine(progress, "logs"), StringComparison.Ordinal) && kv.Key != Path.Combine(progress, "token-usage.log") && kv.Key != Path.Combine(progress, ".rlmtokens.lock")));
             Assert.Equal(before[Path.Combine(progress, "x")], Outside()[Path.Combine(progress, "x")]);
             Assert.All(Directory.EnumerateFiles(s.Workspace.TokenUsageFolder), f =>
-                Assert.Matches(@"^(token-estimates\.json|\.rlmtokens\.lock|compact-events\.json|daily-\d{4}-\d{2}-\d{2}\.json|cost-[A-Za-z0-9._-]+\.json)$", Path.GetFileName(f)));
+                Assert.Matches(@"^(token-estimates\.json|current-session\.json|\.rlmtokens\.lock|compact-events\.json|daily-\d{4}-\d{2}-\d{2}\.json|cost-[A-Za-z0-9._-]+\.json|SESSION-[0-9-]+\.json)$", Path.GetFileName(f)));
+            Assert.All(Directory.EnumerateFiles(s.Workspace.SessionsFolder, "*", SearchOption.AllDirectories), f =>
+                Assert.Matches(@"^[A-Za-z0-9_-][A-Za-z0-9._-]*\.json$", Path.GetFileName(f)));
         }
     }
 }

@@ -177,9 +177,12 @@ namespace RlmTokens.Core.Tests.Reliability
             using var s = new Scratch();
             TokenTracker tracker = s.Tracker();
             for (int i = 0; i < 20; i++) { tracker.AddEstimate(ToolCall); }
-            Assert.Empty(Directory.EnumerateFiles(s.Workspace.TokenUsageFolder, "*.tmp"));
-            Assert.Equal(new[] { ".rlmtokens.lock", "token-estimates.json" },
+            Assert.Empty(Directory.EnumerateFiles(s.Workspace.TokenUsageFolder, "*.tmp", SearchOption.AllDirectories));
+            // The estimates open a session of their own: its record, and the view RLM's scripts read.
+            Assert.Equal(new[] { ".rlmtokens.lock", "current-session.json", "token-estimates.json" },
                 Directory.EnumerateFiles(s.Workspace.TokenUsageFolder).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToArray());
+            Assert.Single(Directory.EnumerateFiles(s.Workspace.SessionsFolder));
+            Assert.False(File.Exists(Path.Combine(s.Workspace.TokenUsageFolder, ".rlmtokens.journal")));
         }
     }
 }

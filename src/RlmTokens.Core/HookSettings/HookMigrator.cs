@@ -21,13 +21,22 @@ namespace RlmTokens.HookSettings
     /// <c>.claude/rlmtokens-hooks.json</c> so that Uninstall removes exactly what Install added and puts
     /// back what it replaced. Plans are computed first (for -WhatIf) and applied one file at a time.
     /// </summary>
-    public sealed class HookMigrator
+    public sealed partial class HookMigrator
     {
         /// <summary>Ends every command Install writes (a PowerShell comment inside the -Command text), so added hooks are recognisable.</summary>
         public const string Marker = "# RlmTokens:Install-TokenHook";
 
         /// <summary>The matcher of the PostToolUse group added when no RLM estimate hook was there.</summary>
-        public const string EstimateMatcher = "Read|Write|Edit|MultiEdit|Task";
+        public const string EstimateMatcher = "Read|Write|Edit|MultiEdit|NotebookEdit|Task";
+
+        /// <summary>The tools whose PostToolUse documents Add-TokenEstimate needs (RLM's own groups cover Read, Write, Edit and Task only).</summary>
+        public static readonly IReadOnlyList<string> EstimatedTools = new[] { "Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Task" };
+
+        /// <summary>
+        /// SessionStart's sources Start-TokenSession needs (RLM hooks "startup" only): a session resumed
+        /// under a new id must say so, or its transcript's copy of the earlier session would count twice.
+        /// </summary>
+        public static readonly IReadOnlyList<string> StartSources = new[] { "startup", "resume", "clear", "compact" };
 
         /// <summary>The settings files read, relative to the workspace root, in Claude Code's order.</summary>
         public static readonly IReadOnlyList<string> SettingsFiles = new[]
@@ -71,12 +80,18 @@ namespace RlmTokens.HookSettings
             "pwsh -NoProfile -NonInteractive -Command 'Import-Module RlmTokens; $input | " + cmdlet + " " + Marker + "'";
 
         /// <summary>The events and matchers Install makes sure are hooked (RLM misses PreCompact manual and SessionEnd).</summary>
+        /// <remarks>
+        /// SessionEnd's Stop-TokenSession counts the session's transcript exactly; Stop (the end of each
+        /// turn) keeps the exact running figure with Update-TokenSession. PostToolUse is checked per tool
+        /// (see <see cref="EstimatedTools"/>), so RLM's per-tool groups get MultiEdit and NotebookEdit added.
+        /// </remarks>
         internal static IEnumerable<(string Event, string? Matcher, string Cmdlet, string Script)> Required()
         {
             yield return ("PostToolUse", EstimateMatcher, "Add-TokenEstimate", "estimate-tokens.ps1");
             yield return ("PreCompact", "auto", "Register-CompactEvent", "pre-compact.ps1");
             yield return ("PreCompact", "manual", "Register-CompactEvent", "pre-compact.ps1");
-            yield return ("SessionStart", "startup", "Start-TokenSession", "session-start.ps1");
+            yield return ("SessionStart", null, "Start-TokenSession", "session-start.ps1");
+            yield return ("Stop", null, "Update-TokenSession", "session-end.ps1");
             yield return ("SessionEnd", null, "Stop-TokenSession", "session-end.ps1");
         }
 
@@ -94,10 +109,21 @@ namespace RlmTokens.HookSettings
                 ?? files.FirstOrDefault(p => p.Exists && p.Root["hooks"] is JsonObject)
                 ?? files.FirstOrDefault(p => p.Exists)
                 ?? files[0];
-            foreach (var (eventName, matcher, cmdlet, script) in Required())
+            foreach (var (eventName, required, cmdlet, script) in Required())
             {
-                string? check = eventName == "PreCompact" ? matcher : null;
-                if (files.Any(p => p.Exists || p.Changes.Count > 0 ? HasCmdlet(p, eventName, check, cmdlet) : false)) { continue; }
+                string? matcher = required;
+                IReadOnlyList<string>? needed = eventName == "PostToolUse" ? EstimatedTools : eventName == "SessionStart" ? StartSources : null;
+                if (needed is not null)
+                {
+                    List<string> missing = needed.Where(tool => !files.Any(p => (p.Exists || p.Changes.Count > 0) && Covers(p, eventName, tool, cmdlet))).ToList();
+                    if (missing.Count == 0) { continue; }
+                    matcher = missing.Count == needed.Count && eventName == "SessionStart" ? null : string.Join("|", missing);
+                }
+                else
+                {
+                    string? check = eventName == "PreCompact" ? matcher : null;
+                    if (files.Any(p => p.Exists || p.Changes.Count > 0 ? HasCmdlet(p, eventName, check, cmdlet) : false)) { continue; }
+                }
                 HookFilePlan target = foundIn.TryGetValue(script, out HookFilePlan? where) ? where : primary;
                 Add(target, eventName, matcher, cmdlet, script);
             }
@@ -105,7 +131,7 @@ namespace RlmTokens.HookSettings
             {
                 created.State.Insert(0, new JsonObject { ["action"] = "create" });
             }
-            return files.Where(p => p.Changes.Count > 0).ToList();
+            return files.Where(p => p.Changes.Count > 0).Concat(PlanCommandFilesInstall()).ToList();
         }
 
         /// <summary>Plans the uninstall: what the record says Install did, undone in reverse; marked hooks without a record are removed.</summary>
@@ -127,6 +153,7 @@ namespace RlmTokens.HookSettings
                 plan.ConsumesState = entries.Count > 0;
                 if (plan.Changes.Count > 0 || plan.ConsumesState) { plans.Add(plan); }
             }
+            plans.AddRange(PlanCommandFilesUninstall(state));
             return plans;
         }
 
@@ -275,6 +302,27 @@ namespace RlmTokens.HookSettings
             return false;
         }
 
+        // Claude Code's matchers are regular expressions over the tool name; empty or "*" matches every tool.
+        private static bool Covers(HookFilePlan plan, string eventName, string tool, string cmdlet)
+        {
+            if (plan.Root["hooks"] is not JsonObject hooks || hooks[eventName] is not JsonArray groups) { return false; }
+            foreach (JsonObject group in groups.OfType<JsonObject>())
+            {
+                string? m = Str(group["matcher"]);
+                bool covers = string.IsNullOrEmpty(m) || m == "*" || MatcherMatches(m!, tool);
+                if (!covers || group["hooks"] is not JsonArray list) { continue; }
+                if (list.OfType<JsonObject>().Any(h => Str(h["command"])?.IndexOf(cmdlet, StringComparison.OrdinalIgnoreCase) >= 0)) { return true; }
+            }
+            return false;
+        }
+
+        private static bool MatcherMatches(string matcher, string tool)
+        {
+            try { return Regex.IsMatch(tool, "^(?:" + matcher + ")$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)); }
+            catch (ArgumentException) { return string.Equals(matcher, tool, StringComparison.Ordinal); }
+            catch (RegexMatchTimeoutException) { return false; }
+        }
+
         private static void Add(HookFilePlan plan, string eventName, string? matcher, string cmdlet, string script)
         {
             JsonObject hooks = plan.Root["hooks"] as JsonObject ?? (JsonObject)(plan.Root["hooks"] = new JsonObject());
@@ -398,8 +446,10 @@ namespace RlmTokens.HookSettings
             return m.Success ? m.Groups["script"].Value.ToLowerInvariant() + ".ps1" : null;
         }
 
+        private static readonly string[] s_installedCmdlets = Replacements.Values.Concat(new[] { "Update-TokenSession", "Get-TokenUsage" }).Distinct().ToArray();
+
         private static string? CmdletOf(string? command) =>
-            command is null ? null : Replacements.Values.FirstOrDefault(c => command.IndexOf(c, StringComparison.OrdinalIgnoreCase) >= 0);
+            command is null ? null : s_installedCmdlets.FirstOrDefault(c => command.IndexOf(c, StringComparison.OrdinalIgnoreCase) >= 0);
 
         internal static string? Str(JsonNode? node) =>
             node is JsonValue v && v.TryGetValue(out string? s) ? s : null;
@@ -414,7 +464,8 @@ namespace RlmTokens.HookSettings
             try
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                return JsonNode.Parse(stream, documentOptions: ReadOptions)?["changes"] as JsonArray ?? new JsonArray();
+                // Detached from the parsed root, so that UpdateState can put it under a new one.
+                return JsonNode.Parse(stream, documentOptions: ReadOptions)?["changes"] is JsonArray changes ? (JsonArray)changes.DeepClone() : new JsonArray();
             }
             catch (JsonException e)
             {
@@ -550,8 +601,19 @@ namespace RlmTokens.HookSettings
             return sb.ToString().TrimEnd();
         }
 
-        /// <summary>The new content: two-space indentation, the original's BOM, line ends and final newline.</summary>
-        internal byte[] Render() => Serialize(Root, Crlf, FinalNewline, Bom);
+        /// <summary>A text file's content as read (slash-command files), null for a settings file.</summary>
+        internal string? OriginalText { get; set; }
+
+        /// <summary>A text file's new content; null for a settings file (rendered from <see cref="Root"/>).</summary>
+        internal string? NewText { get; set; }
+
+        /// <summary>The new content: two-space indentation, the original's BOM, line ends and final newline (a text file: its new text, with the original's BOM).</summary>
+        internal byte[] Render()
+        {
+            if (NewText is null) { return Serialize(Root, Crlf, FinalNewline, Bom); }
+            byte[] body = new UTF8Encoding(false).GetBytes(NewText);
+            return Bom ? new byte[] { 0xEF, 0xBB, 0xBF }.Concat(body).ToArray() : body;
+        }
 
         internal static byte[] Serialize(JsonNode root, bool crlf, bool finalNewline, bool bom)
         {

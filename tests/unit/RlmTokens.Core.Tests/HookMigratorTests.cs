@@ -22,7 +22,13 @@ namespace RlmTokens.Core.Tests
 
             Assert.Equal(".claude/hooks/hooks.json", plan.Relative);
             Assert.Equal(6, plan.Changes.Count(c => c.Action == HookChangeAction.Replaced));
-            Assert.Equal(2, plan.Changes.Count(c => c.Action == HookChangeAction.Added));
+            // PreCompact manual, SessionEnd (exact at the end), Stop (the exact running figure each turn), the
+            // tools RLM's per-tool PostToolUse groups miss and the SessionStart sources its "startup" misses.
+            Assert.Equal(5, plan.Changes.Count(c => c.Action == HookChangeAction.Added));
+            Assert.Contains(plan.Changes, c => c.Event == "SessionStart" && c.Matcher == "resume|clear|compact" && c.Cmdlet == "Start-TokenSession");
+            Assert.Contains(plan.Changes, c => c.Event == "PostToolUse" && c.Matcher == "MultiEdit|NotebookEdit" && c.Cmdlet == "Add-TokenEstimate");
+            Assert.Contains(plan.Changes, c => c.Event == "Stop" && c.Cmdlet == "Update-TokenSession");
+            Assert.Contains(plan.Changes, c => c.Event == "SessionEnd" && c.Cmdlet == "Stop-TokenSession");
             Assert.Contains("remove session-end.ps1 from Stop", plan.Describe());
             Assert.Equal(before, File.ReadAllBytes(path));
             Assert.False(File.Exists(Path.Combine(dir.Root, ".claude", "rlmtokens-hooks.json")));
@@ -64,10 +70,50 @@ namespace RlmTokens.Core.Tests
             sb.Append("\"PostToolUse\": [ { \"matcher\": \"*\", \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c 'Import-Module RlmTokens; $input | Add-TokenEstimate'\" } ] } ],");
             sb.Append("\"PreCompact\": [ { \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c '$input | Register-CompactEvent'\" } ] } ],");
             sb.Append("\"SessionStart\": [ { \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c '$input | Start-TokenSession'\" } ] } ],");
+            sb.Append("\"Stop\": [ { \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c '$input | Update-TokenSession'\" } ] } ],");
             sb.Append("\"SessionEnd\": [ { \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c '$input | Stop-TokenSession'\" } ] } ] } }");
             dir.Write(".claude/settings.json", sb.ToString());
 
             Assert.Empty(Migrator(dir).PlanInstall());
+        }
+
+        [Fact]
+        public void PlanInstall_WithRlmPerToolGroups_ShouldAddOnlyTheToolsTheyMiss()
+        {
+            using var dir = new TempDir();
+            dir.Write(".claude/settings.json", "{ \"hooks\": { \"PostToolUse\": [ "
+                + "{ \"matcher\": \"Read|Write\", \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c '$input | Add-TokenEstimate'\" } ] }, "
+                + "{ \"matcher\": \"Edit|MultiEdit\", \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -c '$input | Add-TokenEstimate'\" } ] }, "
+                + "{ \"matcher\": \"Notebook.*\", \"hooks\": [ { \"type\": \"command\", \"command\": \"echo other\" } ] } ] } }");
+
+            HookFilePlan plan = Assert.Single(Migrator(dir).PlanInstall());
+
+            TokenHookChange added = Assert.Single(plan.Changes, c => c.Event == "PostToolUse");
+            Assert.Equal("NotebookEdit|Task", added.Matcher);
+        }
+
+        [Fact]
+        public void PlanInstall_WithRlmSlashCommand_ShouldRewriteItsScriptCallsAndUninstallRestoresTheBytes()
+        {
+            using var dir = new TempDir();
+            string text = "# Token Usage Reporting\r\n\r\n```bash\r\npowershell -ExecutionPolicy Bypass -File \".claude/scripts/show-token-usage.ps1\" -WorkspaceRoot \".\" -Detailed\r\n```\r\n\r\n"
+                + "```bash\r\npowershell -ExecutionPolicy Bypass -File \".claude/scripts/capture-session-cost.ps1\" -WorkspaceRoot \".\" -CostOutput \"[paste /cost output here]\"\r\n```\r\n";
+            string path = dir.Write(".claude/commands/cc-tokens.md", text);
+            byte[] before = File.ReadAllBytes(path);
+            HookMigrator migrator = Migrator(dir);
+
+            HookFilePlan commands = Assert.Single(migrator.PlanInstall(), p => p.Relative == ".claude/commands/cc-tokens.md");
+            Assert.Equal(2, commands.Changes.Count);
+            migrator.Apply(commands);
+
+            string after = File.ReadAllText(path);
+            Assert.Contains("pwsh -NoProfile -Command \"Import-Module RlmTokens; Get-TokenUsage -Path '.' -Detailed # RlmTokens:Install-TokenHook\"\r\n", after);
+            Assert.Contains("Import-SessionCost -Path '.' -CostOutput '[paste /cost output here]'", after);
+            Assert.StartsWith("# Token Usage Reporting\r\n", after.TrimStart('\uFEFF'));
+            Assert.DoesNotContain(migrator.PlanInstall(), p => p.Relative == ".claude/commands/cc-tokens.md");
+
+            migrator.Apply(Assert.Single(migrator.PlanUninstall(), p => p.Relative == ".claude/commands/cc-tokens.md"));
+            Assert.Equal(before, File.ReadAllBytes(path));
         }
 
         [Fact]

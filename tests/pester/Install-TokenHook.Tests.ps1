@@ -26,16 +26,17 @@ Describe 'Install-TokenHook' {
         $hooksFile = Join-Path $root '.claude/hooks/hooks.json'
     }
 
-    It 'replaces the RLM script calls and adds PreCompact manual and SessionEnd' {
+    It 'replaces the RLM script calls and adds the missing tools, sources and events' {
         $changes = Install-TokenHook -Path $root -PassThru
 
         $changes | ForEach-Object { $_ | Should -BeOfType ([RlmTokens.TokenHookChange]) }
         @($changes | Where-Object Action -EQ 'Replaced').Count | Should -Be 6
-        @($changes | Where-Object Action -EQ 'Added').Event | Should -Be @('PreCompact', 'SessionEnd')
+        @($changes | Where-Object Action -EQ 'Added').Event | Should -Be @('PostToolUse', 'PreCompact', 'SessionStart', 'Stop', 'SessionEnd')
         $json = Get-Content -LiteralPath $hooksFile -Raw | ConvertFrom-Json
         $json.hooks.PreCompact.matcher | Should -Be @('auto', 'manual')
         $json.hooks.SessionEnd.hooks.command | Should -Match 'Stop-TokenSession'
         $json.hooks.Stop.hooks.command | Should -Not -Match 'session-end\.ps1'
+        ($json.hooks.Stop.hooks.command -join "`n") | Should -Match 'Update-TokenSession'
         Get-Content -LiteralPath $hooksFile -Raw | Should -Not -Match 'estimate-tokens\.ps1'
     }
 
@@ -83,7 +84,7 @@ Describe 'Uninstall-TokenHook' {
 
         $undone = Uninstall-TokenHook -Path $root -PassThru
 
-        @($undone).Count | Should -Be 9
+        @($undone).Count | Should -Be 12
         (Get-FileHash -LiteralPath $hooksFile).Hash | Should -Be $original
         Join-Path $root '.claude/rlmtokens-hooks.json' | Should -Not -Exist
     }

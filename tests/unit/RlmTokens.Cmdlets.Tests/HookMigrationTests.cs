@@ -61,7 +61,7 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
             string output = r.Stdout.Replace("\r\n", "\n");
-            Assert.Contains("What if: Change 9 hook(s) in '" + ws.PathOf(".claude/hooks/hooks.json") + "'", output);
+            Assert.Contains("What if: Change 12 hook(s) in '" + ws.PathOf(".claude/hooks/hooks.json") + "'", output);
             Assert.Contains("replace estimate-tokens.ps1 with Add-TokenEstimate in PostToolUse [Write]", output);
             Assert.Contains("replace estimate-tokens.ps1 with Add-TokenEstimate in PostToolUse [Task]", output);
             Assert.Contains("replace pre-compact.ps1 with Register-CompactEvent in PreCompact [auto]", output);
@@ -69,6 +69,9 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Contains("remove session-end.ps1 from Stop", output);
             Assert.Contains("add Register-CompactEvent to PreCompact [manual]", output);
             Assert.Contains("add Stop-TokenSession to SessionEnd", output);
+            Assert.Contains("add Add-TokenEstimate to PostToolUse [MultiEdit|NotebookEdit]", output);
+            Assert.Contains("add Start-TokenSession to SessionStart [resume|clear|compact]", output);
+            Assert.Contains("add Update-TokenSession to Stop", output);
             Assert.DoesNotContain("settings.json'", output);
             Assert.Equal(before, ws.Snapshot());
         }
@@ -100,7 +103,11 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(4, changes.Count(c => c.Script == "estimate-tokens.ps1" && c.Cmdlet == "Add-TokenEstimate"));
             TokenHookChange moved = Assert.Single(changes, c => c.Action == HookChangeAction.Removed);
             Assert.Equal(("Stop", "session-end.ps1"), (moved.Event, moved.Script));
-            Assert.Equal(new[] { "PreCompact/manual/Register-CompactEvent", "SessionEnd//Stop-TokenSession" },
+            Assert.Equal(new[]
+                {
+                    "PostToolUse/MultiEdit|NotebookEdit/Add-TokenEstimate", "PreCompact/manual/Register-CompactEvent",
+                    "SessionStart/resume|clear|compact/Start-TokenSession", "Stop//Update-TokenSession", "SessionEnd//Stop-TokenSession",
+                },
                 changes.Where(c => c.Action == HookChangeAction.Added).Select(c => c.Event + "/" + c.Matcher + "/" + c.Cmdlet));
 
             string hooks = ws.Read(".claude/hooks/hooks.json");
@@ -171,7 +178,7 @@ namespace RlmTokens.Cmdlets.Tests
             List<TokenHookChange> undone = ps.RunAs<TokenHookChange>("Uninstall-TokenHook -PassThru");
 
             Assert.Empty(ps.Errors);
-            Assert.Equal(2, undone.Count(c => c.Action == HookChangeAction.Removed));
+            Assert.Equal(5, undone.Count(c => c.Action == HookChangeAction.Removed));
             Assert.Equal(7, undone.Count(c => c.Action == HookChangeAction.Restored));
             Assert.Equal(original, ws.Read(".claude/hooks/hooks.json"));
             Assert.False(ws.Exists(".claude/rlmtokens-hooks.json"));
@@ -203,10 +210,10 @@ namespace RlmTokens.Cmdlets.Tests
             List<TokenHookChange> changes = ps.RunAs<TokenHookChange>("Install-TokenHook -PassThru");
 
             Assert.Empty(ps.Errors);
-            Assert.Equal(5, changes.Count);
+            Assert.Equal(6, changes.Count);
             Assert.All(changes, c => Assert.Equal(HookChangeAction.Added, c.Action));
             using JsonDocument doc = JsonDocument.Parse(ws.Read(".claude/settings.json"));
-            Assert.Equal(new[] { "PostToolUse", "PreCompact", "SessionStart", "SessionEnd" },
+            Assert.Equal(new[] { "PostToolUse", "PreCompact", "SessionStart", "Stop", "SessionEnd" },
                 doc.RootElement.GetProperty("hooks").EnumerateObject().Select(p => p.Name));
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.IO;
 using System.Management.Automation;
 using RlmTokens.Capture;
 using RlmTokens.Cmdlets.Completion;
@@ -175,7 +176,13 @@ namespace RlmTokens.Cmdlets
                 string file = log.LogFile;
                 string action = string.Format(CultureInfo.CurrentCulture, Strings.AddUsageAction, entry.Tokens.Total, entry.Branch ?? "-");
                 if (!ShouldProcess(file, action)) { return; }
-                TokenUsageLogRecord record = log.Append(entry, Cancellation);
+                // RLM/progress/metrics.json, kept up to date as token-tracker.sh keeps it (only when it exists).
+                string metrics = log.MetricsFile;
+                bool updateMetrics = File.Exists(metrics)
+                    && ShouldProcess(metrics, string.Format(CultureInfo.CurrentCulture, Strings.AddUsageMetricsAction, entry.Tokens.Total));
+                Outcome<TokenUsageLogRecord> added = log.Append(entry, updateMetrics, Cancellation);
+                TokenUsageLogRecord record = added.Value;
+                WriteProblems(added);
                 WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.AddedUsage, record.TotalTokens, file));
                 if (PassThru) { WriteObject(record); }
             }

@@ -129,21 +129,47 @@ namespace RlmTokens.Capture
             };
         }
 
-        /// <summary>Appends one record under the lock of the log's folder.</summary>
-        public TokenUsageLogRecord Append(TokenLogEntry entry, CancellationToken cancellation)
+        /// <summary>RLM/progress/metrics.json, the totals token-tracker.sh keeps beside its log (whatever tokenTracking.logFile says, as the script does).</summary>
+        public string MetricsFile => Path.Combine(Workspace.ProgressFolder, RlmMetricsFile.FileName);
+
+        /// <summary>Appends one record under the lock of the log's folder, and adds it to metrics.json when that file exists.</summary>
+        public TokenUsageLogRecord Append(TokenLogEntry entry, CancellationToken cancellation) => Append(entry, updateMetrics: true, cancellation).Value;
+
+        /// <summary>
+        /// Appends one record and, with <paramref name="updateMetrics"/>, adds it to metrics.json as
+        /// token-tracker.sh does (only when the file exists). With the log in RLM/progress (the default),
+        /// both files change under one lock as one all-or-nothing change; a log configured elsewhere is
+        /// written first and metrics.json then, under the lock of RLM/progress. A metrics.json that cannot
+        /// be updated is left unchanged and reported in Problems; the record is logged all the same.
+        /// </summary>
+        public Outcome<TokenUsageLogRecord> Append(TokenLogEntry entry, bool updateMetrics, CancellationToken cancellation)
         {
             string path = LogFile;
+            string folder = Path.GetDirectoryName(path)!;
+            string metrics = MetricsFile;
+            bool together = string.Equals(Path.GetFullPath(folder), Path.GetFullPath(Workspace.ProgressFolder), PathComparison);
+            var problems = new List<RlmTokensException>();
             string text = JsonSerializer.Serialize(entry, RlmJsonContext.Files.TokenLogEntry) + "\n";
-            using (FolderTransaction tx = _tracker.Store.BeginUpdate(Path.GetDirectoryName(path)!, cancellation))
+            using (FolderTransaction tx = _tracker.Store.BeginUpdate(folder, cancellation))
             {
                 // A log that does not end with a newline (hand edits) would glue the objects; that still parses, but keep it tidy.
                 if (File.Exists(path) && !EndsWithNewline(path)) { text = "\n" + text; }
                 // token-tracker.sh's readers (jq) do not expect a BOM: a log started here has none.
                 tx.AppendText(path, text, withBom: false);
+                if (updateMetrics && together) { RlmMetricsFile.Stage(tx, metrics, entry, problems); }
                 tx.Commit();
             }
-            return ToRecord(entry);
+            if (updateMetrics && !together && File.Exists(metrics))
+            {
+                using FolderTransaction tx = _tracker.Store.BeginUpdate(Workspace.ProgressFolder, cancellation);
+                RlmMetricsFile.Stage(tx, metrics, entry, problems);
+                tx.Commit();
+            }
+            return new Outcome<TokenUsageLogRecord>(ToRecord(entry), problems);
         }
+
+        private static readonly StringComparison PathComparison =
+            System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
         /// <summary>
         /// Every record of the log, oldest first. The stream is read object by object; text that is not
@@ -151,8 +177,17 @@ namespace RlmTokens.Capture
         /// </summary>
         public Outcome<IReadOnlyList<TokenUsageLogRecord>> Read()
         {
+            Outcome<IReadOnlyList<TokenLogEntry>> entries = ReadEntries();
+            var records = new List<TokenUsageLogRecord>(entries.Value.Count);
+            foreach (TokenLogEntry entry in entries.Value) { records.Add(ToRecord(entry)); }
+            return new Outcome<IReadOnlyList<TokenUsageLogRecord>>(records, entries.Problems);
+        }
+
+        /// <summary>The log's objects as written (with their <c>date</c> keys), oldest first; problems as <see cref="Read"/>.</summary>
+        internal Outcome<IReadOnlyList<TokenLogEntry>> ReadEntries()
+        {
             string path = LogFile;
-            var records = new List<TokenUsageLogRecord>();
+            var records = new List<TokenLogEntry>();
             var problems = new List<RlmTokensException>();
             byte[] bytes;
             try
@@ -162,20 +197,23 @@ namespace RlmTokens.Capture
                 stream.CopyTo(copy);
                 bytes = copy.ToArray();
             }
-            catch (FileNotFoundException) { return new Outcome<IReadOnlyList<TokenUsageLogRecord>>(records, problems); }
-            catch (DirectoryNotFoundException) { return new Outcome<IReadOnlyList<TokenUsageLogRecord>>(records, problems); }
+            catch (FileNotFoundException) { return new Outcome<IReadOnlyList<TokenLogEntry>>(records, problems); }
+            catch (DirectoryNotFoundException) { return new Outcome<IReadOnlyList<TokenLogEntry>>(records, problems); }
             catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
             catch (IOException e) { throw new DataFileReadException(path, e); }
-            foreach (TokenLogEntry entry in Parse(bytes, path, problems))
-            {
-                records.Add(ToRecord(entry));
-            }
-            return new Outcome<IReadOnlyList<TokenUsageLogRecord>>(records, problems);
+            records.AddRange(Parse(bytes, path, problems));
+            return new Outcome<IReadOnlyList<TokenLogEntry>>(records, problems);
         }
 
-        /// <summary>Parses a stream of concatenated JSON objects (pretty-printed or not).</summary>
+        /// <summary>
+        /// Parses a stream of concatenated JSON objects (pretty-printed or not), as token-tracker.sh writes
+        /// it: its <c>init</c> starts the file with <c>[]</c> (an array, here read as the records it holds:
+        /// none), its numbers come from bc (<c>.081000</c>, <c>-.5</c>: read as 0.081 and -0.5) and a value
+        /// its price lookup failed to produce is left out (<c>"cost": ,</c>: read as null, an unknown cost).
+        /// </summary>
         internal static List<TokenLogEntry> Parse(byte[] bytes, string path, List<RlmTokensException> problems)
         {
+            bytes = RepairTrackerQuirks(bytes);
             var entries = new List<TokenLogEntry>();
             int offset = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
             var options = new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
@@ -190,14 +228,26 @@ namespace RlmTokens.Capture
                 try
                 {
                     if (!reader.Read()) { break; }
-                    if (reader.TokenType != JsonTokenType.StartObject)
+                    if (reader.TokenType != JsonTokenType.StartObject && reader.TokenType != JsonTokenType.StartArray)
                     {
                         throw new JsonException(string.Format(CultureInfo.CurrentCulture, Resources.Messages.LogRecordNotObject, reader.TokenType));
                     }
                     using (JsonDocument doc = JsonDocument.ParseValue(ref reader))
                     {
-                        TokenLogEntry? entry = doc.RootElement.Deserialize(RlmJsonContext.Files.TokenLogEntry);
-                        if (entry is not null) { entries.Add(entry); }
+                        JsonElement root = doc.RootElement;
+                        // init's "[]" holds no record; a log someone turned into an array holds its objects.
+                        IEnumerable<JsonElement> objects = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray() : new[] { root };
+                        var found = new List<TokenLogEntry>();
+                        foreach (JsonElement item in objects)
+                        {
+                            if (item.ValueKind != JsonValueKind.Object)
+                            {
+                                throw new JsonException(string.Format(CultureInfo.CurrentCulture, Resources.Messages.LogRecordNotObject, item.ValueKind));
+                            }
+                            TokenLogEntry? entry = item.Deserialize(RlmJsonContext.Files.TokenLogEntry);
+                            if (entry is not null) { found.Add(entry); }
+                        }
+                        entries.AddRange(found);
                     }
                     offset += (int)reader.BytesConsumed;
                 }
@@ -211,6 +261,61 @@ namespace RlmTokens.Capture
                 }
             }
             return entries;
+        }
+
+        /// <summary>
+        /// Rewrites what bash and bc put in token-tracker.sh's records into JSON, outside strings only and
+        /// without adding a line (so line numbers in problems stay right): a number with a bare leading dot
+        /// (<c>.081000</c>, <c>-.5</c>) gets its zero, and a value left out after a colon (<c>"cost": ,</c>, or
+        /// before the closing brace) becomes <c>null</c>. Anything else is left as it is, for the parser to judge.
+        /// </summary>
+        internal static byte[] RepairTrackerQuirks(byte[] bytes)
+        {
+            MemoryStream? output = null;
+            bool inString = false, escaped = false;
+            byte last = 0;
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                byte b = bytes[i];
+                if (inString)
+                {
+                    if (escaped) { escaped = false; }
+                    else if (b == (byte)'\\') { escaped = true; }
+                    else if (b == (byte)'"' || b == (byte)'\n') { inString = false; } // a raw newline never belongs to a JSON string: resync after garbage
+                    output?.WriteByte(b);
+                    continue;
+                }
+                string? insert = null;
+                bool valueSlot = last == (byte)':' || last == (byte)',' || last == (byte)'[';
+                if (valueSlot && b == (byte)'.' && IsDigitAt(bytes, i + 1)) { insert = "0"; }
+                else if (valueSlot && b == (byte)'-' && i + 1 < bytes.Length && bytes[i + 1] == (byte)'.' && IsDigitAt(bytes, i + 2))
+                {
+                    output ??= CopyOf(bytes, i);
+                    output.WriteByte(b);
+                    output.WriteByte((byte)'0');
+                    last = (byte)'0';
+                    continue;
+                }
+                else if (last == (byte)':' && (b == (byte)',' || b == (byte)'}')) { insert = "null"; }
+                if (insert is not null)
+                {
+                    output ??= CopyOf(bytes, i);
+                    foreach (char c in insert) { output.WriteByte((byte)c); }
+                }
+                output?.WriteByte(b);
+                if (b == (byte)'"') { inString = true; }
+                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r' && b != (byte)'\n') { last = b; }
+            }
+            return output is null ? bytes : output.ToArray();
+        }
+
+        private static bool IsDigitAt(byte[] bytes, int i) => i < bytes.Length && bytes[i] >= (byte)'0' && bytes[i] <= (byte)'9';
+
+        private static MemoryStream CopyOf(byte[] bytes, int count)
+        {
+            var copy = new MemoryStream(bytes.Length + 64);
+            copy.Write(bytes, 0, count);
+            return copy;
         }
 
         /// <summary>Records summed per branch, agent, task, model, tool or day, ordered by name.</summary>
@@ -231,7 +336,8 @@ namespace RlmTokens.Capture
                         InputTokens = g.Sum(r => r.InputTokens),
                         OutputTokens = g.Sum(r => r.OutputTokens),
                         TotalTokens = g.Sum(r => r.TotalTokens),
-                        CostUsd = Math.Round(g.Sum(r => r.CostUsd), 6),
+                        // A record whose cost is unknown adds nothing to the cost.
+                        CostUsd = Math.Round(g.Sum(r => r.CostUsd ?? 0), 6),
                         First = g.Min(r => r.Timestamp),
                         Last = g.Max(r => r.Timestamp),
                         Precision = exact == n ? UsagePrecision.Exact : exact == 0 ? UsagePrecision.Estimated : UsagePrecision.Mixed,
@@ -282,16 +388,34 @@ namespace RlmTokens.Capture
             return (input + unsplit) * rates.Input + output * rates.Output;
         }
 
+        /// <summary>
+        /// What a record whose cost is unknown (<c>"cost": ,</c>) probably cost: its tokens priced as
+        /// Add-TokenUsage prices them (the model's costPerToken, else the estimation rates). An estimate.
+        /// </summary>
+        internal double EstimateCost(TokenUsageLogRecord record)
+        {
+            long unsplit = Math.Max(0, record.TotalTokens - record.InputTokens - record.OutputTokens);
+            return Math.Round(Price(record.Model, record.InputTokens, record.OutputTokens, unsplit), 6);
+        }
+
+        private Estimation.EstimationSettings? _settings;
+        private Dictionary<string, double>? _costTable;
+        private bool _costTableRead;
+
         private EstimationSettingsRates Rates(string? model)
         {
-            Estimation.EstimationSettings settings = _tracker.LoadSettings().Value;
+            Estimation.EstimationSettings settings = _settings ??= _tracker.LoadSettings().Value;
             double input = settings.CostUsd(1_000_000, 0) / 1_000_000;
             double output = settings.CostUsd(0, 1_000_000) / 1_000_000;
             if (!string.IsNullOrEmpty(model))
             {
-                Dictionary<string, double>? table = null;
-                try { table = _tracker.Store.Read(Workspace.ConfigFile, RlmJsonContext.Files.ProjectConfigFile)?.TokenTracking?.CostPerToken; }
-                catch (RlmTokensException) { }
+                if (!_costTableRead)
+                {
+                    try { _costTable = _tracker.Store.Read(Workspace.ConfigFile, RlmJsonContext.Files.ProjectConfigFile)?.TokenTracking?.CostPerToken; }
+                    catch (RlmTokensException) { }
+                    _costTableRead = true;
+                }
+                Dictionary<string, double>? table = _costTable;
                 if (table is not null)
                 {
                     foreach (KeyValuePair<string, double> kv in table)

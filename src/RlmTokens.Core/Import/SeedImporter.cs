@@ -369,7 +369,7 @@ namespace RlmTokens.Import
                     InputTokens = e.Tokens.Input,
                     OutputTokens = e.Tokens.Output,
                     TotalTokens = Total(e.Tokens.Total, e.Tokens.Input, e.Tokens.Output),
-                    CostUsd = e.Cost,
+                    CostUsd = e.Cost ?? 0,
                     DurationSeconds = e.Duration,
                     // As Get-TokenUsage -Log: records marked exact (Add-TokenUsage) are Exact, token-tracker.sh's are not.
                     Precision = e.Exact == true ? UsagePrecision.Exact : UsagePrecision.Estimated,

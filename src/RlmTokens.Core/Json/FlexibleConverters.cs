@@ -86,6 +86,27 @@ namespace RlmTokens.Json
     }
 
     /// <summary>
+    /// An amount that may be unknown: a number, a numeric string, or null or "" (unknown, null).
+    /// token-tracker.sh writes "cost": , when its price lookup fails; the log reader reads that as null.
+    /// </summary>
+    internal sealed class FlexibleNullableDoubleConverter : JsonConverter<double?>
+    {
+        public override bool HandleNull => true;
+
+        public override double? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null) { return null; }
+            if (reader.TokenType == JsonTokenType.String && reader.GetString()!.Trim().Length == 0) { return null; }
+            return new FlexibleDoubleConverter().Read(ref reader, typeof(double), options);
+        }
+
+        public override void Write(Utf8JsonWriter writer, double? value, JsonSerializerOptions options)
+        {
+            if (value is double d) { writer.WriteNumberValue(d); } else { writer.WriteNullValue(); }
+        }
+    }
+
+    /// <summary>
     /// A string-ish scalar: a string, a number or boolean (kept as its text), null, or PowerShell's
     /// serialized DateTime object {"value": "\/Date(ms)\/", "DateTime": "..."} (its value).
     /// </summary>

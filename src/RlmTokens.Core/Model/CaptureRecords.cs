@@ -155,7 +155,8 @@ namespace RlmTokens
 
         public long TotalTokens { get; set; }
 
-        public double CostUsd { get; set; }
+        /// <summary>The cost the record states; null when it states none (token-tracker.sh's <c>"cost": ,</c>).</summary>
+        public double? CostUsd { get; set; }
 
         public double DurationSeconds { get; set; }
 

@@ -184,8 +184,9 @@ namespace RlmTokens.Storage
         [JsonPropertyName("tokens")]
         public TokenLogTokens Tokens { get; set; } = new TokenLogTokens();
 
-        [JsonPropertyName("cost"), JsonConverter(typeof(FlexibleDoubleConverter))]
-        public double Cost { get; set; }
+        /// <summary>The cost in USD; null when the record leaves it empty (token-tracker.sh's <c>"cost": ,</c>).</summary>
+        [JsonPropertyName("cost"), JsonConverter(typeof(FlexibleNullableDoubleConverter))]
+        public double? Cost { get; set; }
 
         [JsonPropertyName("duration"), JsonConverter(typeof(FlexibleDoubleConverter))]
         public double Duration { get; set; }

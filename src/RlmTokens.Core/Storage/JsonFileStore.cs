@@ -448,6 +448,9 @@ namespace RlmTokens.Storage
         /// <summary>Stages raw UTF-8 content (a BOM is added).</summary>
         public void WriteText(string path, string text) => Stage(path, Encoding.UTF8.GetBytes(text));
 
+        /// <summary>Stages content exactly as given, no BOM added (files bash tools rewrite too, such as RLM's metrics.json, keep their own form).</summary>
+        public void WriteBytes(string path, byte[] content) => Stage(path, content, bom: false);
+
         /// <summary>Stages an append to a log file (Markdown logs, the token-tracker stream); done once at Commit, even across a crash.</summary>
         /// <param name="path">The file; created when missing. Must be a regular file inside the workspace (a link may lead there).</param>
         /// <param name="text">The text, written as UTF-8.</param>
@@ -567,7 +570,7 @@ namespace RlmTokens.Storage
             catch (IOException e) { throw new DataFileWriteException(op.Path, e); }
         }
 
-        private void Stage(string path, byte[] content)
+        private void Stage(string path, byte[] content, bool bom = true)
         {
             string full = Path.GetFullPath(path);
             SafeFiles.CheckReplaceable(full);
@@ -580,8 +583,11 @@ namespace RlmTokens.Storage
                 }
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
                 {
-                    byte[] bom = JsonFileStore.Utf8WithBom.GetPreamble();
-                    stream.Write(bom, 0, bom.Length);
+                    if (bom)
+                    {
+                        byte[] preamble = JsonFileStore.Utf8WithBom.GetPreamble();
+                        stream.Write(preamble, 0, preamble.Length);
+                    }
                     stream.Write(content, 0, content.Length);
                     stream.Flush(true);
                 }

@@ -20,7 +20,8 @@ namespace RlmTokens.Usage
         public IEnumerable<UsageFigure> Read(UsageQuery query, ICollection<RlmTokensException> problems)
         {
             Outcome<IReadOnlyList<TokenUsageLogRecord>> read;
-            try { read = new TokenUsageLog(query.Tracker).Read(); }
+            var log = new TokenUsageLog(query.Tracker);
+            try { read = log.Read(); }
             catch (RlmTokensException e)
             {
                 problems.Add(e);
@@ -40,9 +41,10 @@ namespace RlmTokens.Usage
                     SessionId = g.First().Record.SessionId,
                     Date = g.Min(x => x.Day),
                     Tokens = g.Sum(x => x.Record.TotalTokens),
-                    CostUsd = Math.Round(g.Sum(x => x.Record.CostUsd), 6),
+                    // A record without a cost (token-tracker.sh's "cost": ,) is priced from its tokens, as an estimate.
+                    CostUsd = Math.Round(g.Sum(x => x.Record.CostUsd ?? log.EstimateCost(x.Record)), 6),
                     TokensPrecision = UsageLedger.Precision(g.Select(x => x.Record.Precision)),
-                    CostPrecision = UsageLedger.Precision(g.Select(x => x.Record.Precision)),
+                    CostPrecision = UsageLedger.Precision(g.Select(x => x.Record.CostUsd is null ? UsagePrecision.Estimated : x.Record.Precision)),
                     Source = Name,
                 });
             }

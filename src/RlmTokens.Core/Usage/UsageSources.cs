@@ -121,6 +121,7 @@ namespace RlmTokens.Usage
             // Exact sources first: when precision ties, the earlier source wins.
             if (transcripts is not null) { sources.Add(transcripts); }
             sources.Add(new TokenLogUsageSource());
+            sources.Add(new RlmMetricsUsageSource());
             sources.Add(new DailyFilesUsageSource());
             sources.Add(new OpenSessionUsageSource());
             return sources;

@@ -312,7 +312,7 @@ namespace RlmTokens.Core.Tests
             Assert.Equal("feature/x", added.Branch);
             Assert.Equal(1200, added.TotalTokens);
             Assert.Equal(UsagePrecision.Exact, added.Precision);
-            Assert.Equal(0.006, added.CostUsd, 6);
+            Assert.Equal(0.006, added.CostUsd!.Value, 6);
             TokenUsageLogGroup[] byBranch = TokenUsageLog.Group(records, LogGrouping.Branch, ws.Root).ToArray();
             Assert.Equal(new[] { "(none)", "feature/x" }, byBranch.Select(g => g.Name).ToArray());
             Assert.Equal(165, byBranch[0].TotalTokens);

@@ -23,6 +23,8 @@ namespace RlmTokens.Capture
     {
         public const string FileName = "metrics.json";
 
+        private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
         private static readonly JsonDocumentOptions ReadOptions = new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
 
         /// <summary>
@@ -43,21 +45,44 @@ namespace RlmTokens.Capture
             if (bytes is null || JsonFileStore.IsBlank(bytes, bytes.Length)) { return; }
             bool bom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
             int start = bom ? 3 : 0;
-            JsonObject root;
+            byte[] rendered;
             try
             {
-                JsonNode? node = JsonNode.Parse(new ReadOnlySpan<byte>(bytes, start, bytes.Length - start), documentOptions: ReadOptions);
-                root = node as JsonObject ?? throw new InvalidOperationException(string.Format(CultureInfo.CurrentCulture, Resources.Messages.MetricsNotObject, "$"));
+                // Invalid UTF-8 is damage, not text to carry over as U+FFFD (DecoderFallbackException is an ArgumentException).
+                string text = StrictUtf8.GetString(bytes, start, bytes.Length - start);
+                using JsonDocument doc = JsonDocument.Parse(new ReadOnlyMemory<byte>(bytes, start, bytes.Length - start), ReadOptions);
+                // JSON null holds nothing, as a blank file: jq would fail on it too.
+                if (doc.RootElement.ValueKind == JsonValueKind.Null) { return; }
+                JsonObject root = ToNode(doc.RootElement) as JsonObject
+                    ?? throw new InvalidOperationException(string.Format(CultureInfo.CurrentCulture, Resources.Messages.MetricsNotObject, "$"));
                 Apply(root, entry);
+                rendered = Render(root, bom, text.Contains("\r\n"));
             }
-            catch (Exception e) when (e is JsonException || e is InvalidOperationException || e is FormatException)
+            catch (Exception e) when (e is JsonException || e is InvalidOperationException || e is FormatException || e is ArgumentException)
             {
                 problems.Add(new CorruptDataFileException(path, null,
                     string.Format(CultureInfo.CurrentCulture, Resources.Messages.MetricsLeftUnchanged, e.Message), e));
                 return;
             }
-            string text = Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
-            tx.WriteBytes(path, Render(root, bom, text.Contains("\r\n")));
+            tx.WriteBytes(path, rendered);
+        }
+
+        // A tree of the document; a key given twice keeps its last value in its first place, as jq does.
+        private static JsonNode? ToNode(JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    var obj = new JsonObject();
+                    foreach (JsonProperty p in e.EnumerateObject()) { obj[p.Name] = ToNode(p.Value); }
+                    return obj;
+                case JsonValueKind.Array:
+                    var array = new JsonArray();
+                    foreach (JsonElement item in e.EnumerateArray()) { array.Add(ToNode(item)); }
+                    return array;
+                default:
+                    return JsonValue.Create(e);
+            }
         }
 
         /// <summary>What token-tracker.sh's jq program does to the file for one record (records without an agent or task leave those maps alone).</summary>

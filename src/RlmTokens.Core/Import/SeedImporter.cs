@@ -263,7 +263,13 @@ namespace RlmTokens.Import
                     long tasks = FirstInt(a.Value, "tasksCompleted", "tasks_completed", "tasks");
                     if (!agentRows.TryGetValue(a.Name, out TokenUsageRecord? row))
                     {
-                        row = new TokenUsageRecord { Scope = UsageScope.Agent, Agent = a.Name, TotalTokens = FirstInt(a.Value, "tokensUsed", "tokens"), Precision = UsagePrecision.Exact };
+                        // tokensUsed is a count, or token-tracker.sh's {input, output, total, cost}.
+                        JsonElement used = a.Value.Get("tokensUsed");
+                        row = used.ValueKind == JsonValueKind.Object
+                            ? Breakdown(UsageScope.Agent, used)
+                            : new TokenUsageRecord { Scope = UsageScope.Agent, TotalTokens = FirstInt(a.Value, "tokensUsed", "tokens"), Precision = UsagePrecision.Exact };
+                        row.Agent = a.Name;
+                        row.Tasks = 0;
                         agentRows[a.Name] = row;
                         order.Add(a.Name);
                     }

@@ -95,20 +95,37 @@ namespace RlmTokens.Capture
             string? task = string.IsNullOrWhiteSpace(entry.Task) ? null : entry.Task;
             if (agent is not null)
             {
-                JsonObject used = ObjectAt(ObjectAt(ObjectAt(root, "agents"), agent), "tokensUsed");
-                Add(used, "input", input, "agents." + agent + ".tokensUsed.input");
-                Add(used, "output", output, "agents." + agent + ".tokensUsed.output");
-                Add(used, "total", total, "agents." + agent + ".tokensUsed.total");
-                Add(used, "cost", cost, "agents." + agent + ".tokensUsed.cost");
+                JsonObject agentNode = ObjectAt(ObjectAt(root, "agents"), agent);
+                string where = "agents." + agent + ".tokensUsed";
+                if (agentNode["tokensUsed"] is JsonValue)
+                {
+                    // Some RLM versions keep a plain count here (jq would fail on it): it stays a count.
+                    Add(agentNode, "tokensUsed", total, where);
+                }
+                else
+                {
+                    JsonObject used = ObjectAt(agentNode, "tokensUsed");
+                    Add(used, "input", input, where + ".input");
+                    Add(used, "output", output, where + ".output");
+                    Add(used, "total", total, where + ".total");
+                    Add(used, "cost", cost, where + ".cost");
+                }
             }
             JsonObject usage = ObjectAt(root, "tokenUsage");
             Add(usage, "input", input, "tokenUsage.input");
             Add(usage, "output", output, "tokenUsage.output");
             Add(usage, "total", total, "tokenUsage.total");
             Add(usage, "totalCost", cost, "tokenUsage.totalCost");
-            if (!string.IsNullOrWhiteSpace(entry.Date)) { Add(ObjectAt(usage, "dailyUsage"), entry.Date!, total, "tokenUsage.dailyUsage." + entry.Date); }
-            if (agent is not null) { Add(ObjectAt(usage, "byAgent"), agent, total, "tokenUsage.byAgent." + agent); }
-            if (task is not null) { Add(ObjectAt(usage, "byTask"), task, total, "tokenUsage.byTask." + task); }
+            if (!string.IsNullOrWhiteSpace(entry.Date)) { AddToEntry(ObjectAt(usage, "dailyUsage"), entry.Date!, total, "tokenUsage.dailyUsage." + entry.Date); }
+            if (agent is not null) { AddToEntry(ObjectAt(usage, "byAgent"), agent, total, "tokenUsage.byAgent." + agent); }
+            if (task is not null) { AddToEntry(ObjectAt(usage, "byTask"), task, total, "tokenUsage.byTask." + task); }
+        }
+
+        // A map entry is a count (token-tracker.sh) or an object with a total (other RLM versions, which Get-TokenUsage -Source RlmMetrics reads too).
+        private static void AddToEntry(JsonObject map, string name, long total, string where)
+        {
+            if (map[name] is JsonObject entry) { Add(entry, "total", total, where + ".total"); }
+            else { Add(map, name, total, where); }
         }
 
         private static JsonObject ObjectAt(JsonObject parent, string name)

@@ -204,6 +204,21 @@ namespace RlmTokens.Core.Tests
         }
 
         [Fact]
+        public void Append_WithCountShapedEntries_ShouldKeepTheirShape()
+        {
+            using var ws = new ScratchWorkspace();
+            Put(ws, Metrics, Encoding.UTF8.GetBytes("{\"agents\": {\"testing-agent\": {\"tokensUsed\": 100, \"tasksCompleted\": 1}}, \"tokenUsage\": {\"dailyUsage\": {\"2026-11-20\": {\"total\": 3, \"sessions\": 1}}}}"));
+
+            var outcomes = AppendThree(ws);
+
+            Assert.All(outcomes, o => Assert.Empty(o.Problems));
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(ws.Root, Metrics)));
+            Assert.Equal(1600, doc.RootElement.GetProperty("agents").GetProperty("testing-agent").GetProperty("tokensUsed").GetInt64());
+            var day = doc.RootElement.GetProperty("tokenUsage").GetProperty("dailyUsage").GetProperty("2026-11-20");
+            Assert.Equal((16623L, 1L), (day.GetProperty("total").GetInt64(), day.GetProperty("sessions").GetInt64()));
+        }
+
+        [Fact]
         public void Append_WithoutMetricsJson_ShouldNotCreateIt()
         {
             using var ws = new ScratchWorkspace();
@@ -233,7 +248,8 @@ namespace RlmTokens.Core.Tests
         [InlineData("[1, 2]")]
         [InlineData("{\"tokenUsage\": {\"total\": \"many\"}}")]
         [InlineData("{\"agents\": []}")]
-        [InlineData("{\"tokenUsage\": {\"dailyUsage\": {\"2026-11-20\": {\"total\": 3}}}}")]
+        [InlineData("{\"tokenUsage\": {\"byTask\": {\"TASK-001\": [3], \"TASK-002\": [1]}}}")]
+        [InlineData("{\"agents\": {\"testing-agent\": {\"tokensUsed\": \"n/a\"}, \"implementation-agent\": {\"tokensUsed\": true}}}")]
         public void Append_WithMetricsJsonItCannotUpdate_ShouldLeaveItUnchangedReportAndStillLog(string content)
         {
             using var ws = new ScratchWorkspace();

@@ -30,7 +30,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             Directory.CreateDirectory(Path.Combine(Folder, "home"));
             string shim = Path.Combine(_bin, "pwsh");
             File.WriteAllText(shim, "#!/bin/sh\nexec dotnet '" + Repo.ShellDll.Replace("'", "'\\''") + "' \"$@\"\n", new UTF8Encoding(false));
-            File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
             Environment = new Dictionary<string, string?>
             {
                 ["PATH"] = _bin + Path.PathSeparator + System.Environment.GetEnvironmentVariable("PATH"),

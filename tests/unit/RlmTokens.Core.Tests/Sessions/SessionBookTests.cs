@@ -309,19 +309,20 @@ namespace RlmTokens.Core.Tests.Sessions
             // lock held): the next holder folds all six in one transaction. Each must see what the ones
             // before it staged (not yet on disk): one record per session, its own estimate, its own RLM id.
             using var ws = new ScratchWorkspace();
-            var hook = new TokenTracker(new Workspace(ws.Root), new FixedClock(T0), TimeSpan.Zero, new TrackerOptions { HookMode = true });
-            var life = new SessionLifecycle(hook);
+            // Each hook is a process of its own, at its own time (the spool is folded in the order of its entries' times).
+            int n = 0;
+            TokenTracker Hook() => new TokenTracker(new Workspace(ws.Root), new FixedClock(T0.AddSeconds(++n)), TimeSpan.Zero, new TrackerOptions { HookMode = true });
             using (new FileStream(Path.Combine(ws.TokenUsage, FolderLock.FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
             {
                 foreach (string id in new[] { A, B })
                 {
-                    life.Start(new SessionStartRequest { ClaudeSessionId = id, Source = "startup", Force = true, StartedAt = T0 }, default);
+                    new SessionLifecycle(Hook()).Start(new SessionStartRequest { ClaudeSessionId = id, Source = "startup", Force = true, StartedAt = T0 }, default);
                 }
-                hook.AddEstimate(Tool(A, T0.AddMinutes(1)));
-                hook.AddEstimate(Tool(B, T0.AddMinutes(2)));
-                hook.AddEstimate(Tool(B, T0.AddMinutes(3)));
-                life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(4) }, default);
-                life.Stop(new SessionStopRequest { ClaudeSessionId = B, EndedAt = T0.AddMinutes(5), Exact = Exact(3000, 400, 0.75) }, default);
+                Hook().AddEstimate(Tool(A, T0.AddMinutes(1)));
+                Hook().AddEstimate(Tool(B, T0.AddMinutes(2)));
+                Hook().AddEstimate(Tool(B, T0.AddMinutes(3)));
+                new SessionLifecycle(Hook()).Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(4) }, default);
+                new SessionLifecycle(Hook()).Stop(new SessionStopRequest { ClaudeSessionId = B, EndedAt = T0.AddMinutes(5), Exact = Exact(3000, 400, 0.75) }, default);
             }
             Assert.Equal(7, Directory.GetFiles(Spool.FolderIn(ws.TokenUsage), "*.json").Length);
 

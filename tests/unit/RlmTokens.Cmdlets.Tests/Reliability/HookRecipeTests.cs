@@ -271,6 +271,8 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             {
                 _output.WriteLine($"{r.Event} hook with the lock held by a stopped process returned after {r.Took.TotalSeconds:F1} s");
                 Assert.Contains("spool", r.Stdout + r.Stderr, StringComparison.OrdinalIgnoreCase);
+                // The wait was the hook bound (LockSettings: 2 s by default), not an interactive writer's 30 s.
+                Assert.Contains("busy for 2000 ms", r.Stdout, StringComparison.Ordinal);
             }
 
             // The next reader folds the spool in, in order, exactly once.

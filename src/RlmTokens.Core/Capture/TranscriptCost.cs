@@ -48,8 +48,12 @@ namespace RlmTokens.Capture
             report.Warnings.AddRange(TranscriptUsage.Warnings(read, null));
             report.Warnings.AddRange(prices.Problems.Select(p => p.Message));
             var unpriced = new List<string>();
+            // The session's cost is the sum of the models' unrounded costs, rounded once: summing costs
+            // already rounded per model can miss the true figure (and Get-TokenUsage -Transcript's) by a cent's ten-thousandth.
+            double cost = 0;
             foreach (ModelUsageTotal total in TranscriptReader.SumByModel(entries, prices.Value))
             {
+                cost += total.CostUsd ?? 0;
                 report.Models.Add(new ModelUsage
                 {
                     Model = total.Model,
@@ -65,7 +69,7 @@ namespace RlmTokens.Capture
             {
                 report.Warnings.Add(string.Format(CultureInfo.CurrentCulture, Resources.Messages.UnknownModelPrice, string.Join(", ", unpriced)));
             }
-            report.CostUsd = Math.Round(report.Models.Sum(m => m.CostUsd ?? 0), 6);
+            report.CostUsd = Math.Round(cost, 6);
             return new CostCapture { Report = report, TranscriptPath = full, Exact = true };
         }
 

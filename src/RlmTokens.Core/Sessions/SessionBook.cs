@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using RlmTokens.Capture;
 using RlmTokens.Errors;
@@ -42,6 +43,13 @@ namespace RlmTokens.Sessions
     {
         private static readonly string[] s_reserved = { "current-session", "token-estimates", "compact-events" };
 
+        // The session files (records, archives, cost files) each transaction has staged, written or deleted.
+        // Spooled records are folded in one after another inside the next holder's transaction, each with a
+        // book of its own: a session a folded SessionStart opened, or closed, is not on disk yet, and a later
+        // change of the same transaction must see it as it is staged (or it opens the session again, and
+        // hands out an RLM id already taken).
+        private static readonly ConditionalWeakTable<FolderTransaction, StagedFiles> s_staged = new ConditionalWeakTable<FolderTransaction, StagedFiles>();
+
         private readonly TokenTracker _tracker;
         private readonly FolderTransaction _tx;
         private readonly Dictionary<string, SessionStateFile> _open = new Dictionary<string, SessionStateFile>(StringComparer.Ordinal);
@@ -61,6 +69,23 @@ namespace RlmTokens.Sessions
 
         private Workspace Workspace => _tracker.Workspace;
 
+        private StagedFiles Staged => s_staged.GetValue(_tx, _ => new StagedFiles());
+
+        /// <summary>Whether the file exists as this transaction has it (staged writes and deletes first, then the disk).</summary>
+        private bool Exists(string path) => Staged.Exists(path);
+
+        private void Put<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+        {
+            _tx.Write(path, value, info);
+            Staged.Written(path);
+        }
+
+        private void Remove(string path)
+        {
+            _tx.Delete(path);
+            Staged.Deleted(path);
+        }
+
         /// <summary>What the user should be told (sessions closed as abandoned, view files recovered).</summary>
         public IReadOnlyList<string> Warnings => _warnings;
 
@@ -75,9 +100,12 @@ namespace RlmTokens.Sessions
         {
             if (_loadedAll) { return; }
             _loadedAll = true;
-            if (!Directory.Exists(Workspace.SessionsFolder)) { return; }
-            foreach (string file in Directory.EnumerateFiles(Workspace.SessionsFolder, "*.json"))
+            IEnumerable<string> files = Directory.Exists(Workspace.SessionsFolder)
+                ? Directory.EnumerateFiles(Workspace.SessionsFolder, "*.json")
+                : Enumerable.Empty<string>();
+            foreach (string file in files.Concat(Staged.WrittenIn(Workspace.SessionsFolder)).Distinct(StringComparer.Ordinal).ToList())
             {
+                if (!Exists(file)) { continue; }
                 string key = Path.GetFileNameWithoutExtension(file);
                 if (_open.ContainsKey(key) || !Workspace.IsSafeId(key)) { continue; }
                 SessionStateFile? state = ReadState(file, key);
@@ -100,7 +128,7 @@ namespace RlmTokens.Sessions
             if (Workspace.IsSafeId(id) && !_loadedAll)
             {
                 string file = Workspace.SessionStateFile(id);
-                if (File.Exists(file))
+                if (Exists(file))
                 {
                     SessionStateFile? state = ReadState(file, id);
                     if (state is not null)
@@ -119,7 +147,7 @@ namespace RlmTokens.Sessions
         {
             if (!Workspace.IsSafeId(key)) { return null; }
             string file = Workspace.ClosedSessionStateFile(key);
-            if (!File.Exists(file)) { return null; }
+            if (!Exists(file)) { return null; }
             SessionStateFile? state = _tx.Read(file, RlmJsonContext.Files.SessionStateFile);
             if (state is not null) { state.Key = key; }
             return state;
@@ -169,7 +197,7 @@ namespace RlmTokens.Sessions
                         return;
                     }
                 }
-                if (!string.IsNullOrEmpty(rlmId) && Workspace.IsSafeId(rlmId) && File.Exists(Workspace.ArchivedSessionFile(rlmId!)))
+                if (!string.IsNullOrEmpty(rlmId) && Workspace.IsSafeId(rlmId) && Exists(Workspace.ArchivedSessionFile(rlmId!)))
                 {
                     // An RLM id whose session was archived: stale view.
                     _viewChanged = true;
@@ -251,7 +279,7 @@ namespace RlmTokens.Sessions
             List<SessionStateFile> unclaimed = OpenSessions().Where(s => string.IsNullOrEmpty(s.ClaudeSessionId) && s.StartSource == AdoptedSource).ToList();
             if (unclaimed.Count != 1) { return null; }
             SessionStateFile state = unclaimed[0];
-            _tx.Delete(Workspace.SessionStateFile(state.Key!));
+            Remove(Workspace.SessionStateFile(state.Key!));
             _open.Remove(state.Key!);
             _dirty.Remove(state.Key!);
             if (_viewOwner == state.Key) { _viewOwner = claudeSessionId; }
@@ -313,7 +341,7 @@ namespace RlmTokens.Sessions
             closed.Session.DurationMinutes = 0;
             closed.LastActive = RlmTime.Format(at);
             _open[closed.Key!] = closed;
-            _tx.Delete(Workspace.ClosedSessionStateFile(closed.Key!));
+            Remove(Workspace.ClosedSessionStateFile(closed.Key!));
             MarkDirty(closed);
             return closed;
         }
@@ -374,7 +402,7 @@ namespace RlmTokens.Sessions
                 archive.Extra["exact_usage"] = JsonSerializer.SerializeToElement(exact, RlmJsonContext.Files.ExactUsageFile);
             }
             string archivePath = Workspace.ArchivedSessionFile(rlmId);
-            _tx.Write(archivePath, archive, RlmJsonContext.Files.SessionFile);
+            Put(archivePath, archive, RlmJsonContext.Files.SessionFile);
 
             DateTime day = TimeZoneInfo.ConvertTime(ended, _tracker.Clock.LocalZone).Date;
             long estimateTokens = state.Estimate is null ? 0 : checked(state.Estimate.Tokens.InputEstimated + state.Estimate.Tokens.OutputEstimated);
@@ -382,6 +410,7 @@ namespace RlmTokens.Sessions
             if (exact is not null)
             {
                 new SessionCostImporter(_tracker).WriteCost(_tx, rlmId, state.ClaudeSessionId, ExactUsage.ToCapture(exact), ended);
+                Staged.Written(Workspace.CostFile(rlmId));
                 entry = DailyBook.ExactEntry(rlmId, exact, stamp);
             }
             else
@@ -405,8 +434,8 @@ namespace RlmTokens.Sessions
             state.Status = status;
             state.EndedAt = stamp;
             state.EndReason = reason;
-            _tx.Write(Workspace.ClosedSessionStateFile(state.Key!), state, RlmJsonContext.Files.SessionStateFile);
-            _tx.Delete(Workspace.SessionStateFile(state.Key!));
+            Put(Workspace.ClosedSessionStateFile(state.Key!), state, RlmJsonContext.Files.SessionStateFile);
+            Remove(Workspace.SessionStateFile(state.Key!));
             _open.Remove(state.Key!);
             _dirty.Remove(state.Key!);
             if (_viewOwner == state.Key) { _viewChanged = true; }
@@ -446,8 +475,8 @@ namespace RlmTokens.Sessions
 
         private bool Taken(string id)
         {
-            if (File.Exists(Workspace.ArchivedSessionFile(id)) || File.Exists(Workspace.CostFile(id))) { return true; }
-            if (File.Exists(Workspace.SessionStateFile(id)) || File.Exists(Workspace.ClosedSessionStateFile(id))) { return true; }
+            if (Exists(Workspace.ArchivedSessionFile(id)) || Exists(Workspace.CostFile(id))) { return true; }
+            if (Exists(Workspace.SessionStateFile(id)) || Exists(Workspace.ClosedSessionStateFile(id))) { return true; }
             LoadAll();
             return _open.Values.Any(s => s.RlmSessionId == id || s.Key == id);
         }
@@ -459,16 +488,16 @@ namespace RlmTokens.Sessions
             {
                 if (_open.TryGetValue(key, out SessionStateFile? state))
                 {
-                    _tx.Write(Workspace.SessionStateFile(key), state, RlmJsonContext.Files.SessionStateFile);
+                    Put(Workspace.SessionStateFile(key), state, RlmJsonContext.Files.SessionStateFile);
                 }
             }
             SessionStateFile? latest = OpenSessions().LastOrDefault();
             if (latest is null)
             {
-                if (_viewOwner is not null || _viewChanged || File.Exists(Workspace.CurrentSessionFile) || File.Exists(Workspace.EstimatesFile))
+                if (_viewOwner is not null || _viewChanged || Exists(Workspace.CurrentSessionFile) || Exists(Workspace.EstimatesFile))
                 {
-                    _tx.Delete(Workspace.CurrentSessionFile);
-                    _tx.Delete(Workspace.EstimatesFile);
+                    Remove(Workspace.CurrentSessionFile);
+                    Remove(Workspace.EstimatesFile);
                 }
                 return;
             }
@@ -476,7 +505,7 @@ namespace RlmTokens.Sessions
             bool sameOwner = latest.Key == _viewOwner;
             WriteIfChanged(Workspace.CurrentSessionFile, Project(latest), RlmJsonContext.Files.SessionFile, sameOwner ? _viewOnDisk : null);
             if (latest.Estimate is not null) { WriteIfChanged(Workspace.EstimatesFile, latest.Estimate, RlmJsonContext.Files.TokenEstimatesFile, sameOwner ? _estimatesOnDisk : null); }
-            else if (_estimatesOnDisk is not null || File.Exists(Workspace.EstimatesFile)) { _tx.Delete(Workspace.EstimatesFile); }
+            else if (_estimatesOnDisk is not null || Exists(Workspace.EstimatesFile)) { Remove(Workspace.EstimatesFile); }
         }
 
         // A view file is rewritten only when what it would hold differs from what it holds (as read, in
@@ -485,7 +514,7 @@ namespace RlmTokens.Sessions
         private void WriteIfChanged<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, byte[]? onDisk)
         {
             if (onDisk is not null && Serialize(value, info, path).AsSpan().SequenceEqual(onDisk)) { return; }
-            _tx.Write(path, value, info);
+            Put(path, value, info);
         }
 
         // current-session.json as RLM's scripts expect it, plus the keys that tie it to its record.
@@ -545,6 +574,26 @@ namespace RlmTokens.Sessions
         {
             using JsonDocument doc = JsonDocument.Parse("[]");
             return doc.RootElement.Clone();
+        }
+    }
+
+    /// <summary>The files one transaction has staged: the last staged operation on a path wins over the disk.</summary>
+    internal sealed class StagedFiles
+    {
+        private readonly Dictionary<string, bool> _last = new Dictionary<string, bool>(StringComparer.Ordinal);
+
+        public void Written(string path) => _last[Path.GetFullPath(path)] = true;
+
+        public void Deleted(string path) => _last[Path.GetFullPath(path)] = false;
+
+        public bool Exists(string path) =>
+            _last.TryGetValue(Path.GetFullPath(path), out bool written) ? written : File.Exists(path);
+
+        /// <summary>The files staged as written directly in <paramref name="folder"/>.</summary>
+        public IEnumerable<string> WrittenIn(string folder)
+        {
+            string full = Path.GetFullPath(folder);
+            return _last.Where(kv => kv.Value && string.Equals(Path.GetDirectoryName(kv.Key), full, StringComparison.Ordinal)).Select(kv => kv.Key).ToList();
         }
     }
 

@@ -61,5 +61,24 @@ namespace RlmTokens.Core.Tests
             Assert.Equal("FileNotFound", e.ErrorId);
             Assert.Null(TranscriptCost.LastContextTokens(Path.Combine(ws.Root, "nope.jsonl")));
         }
+
+        [Fact]
+        public void Read_TwoModelsWithSubMicroDollarCosts_ShouldRoundTheSessionCostOnceNotPerModel()
+        {
+            // 1 cache-read token of sonnet 4.6 and of sonnet 4.5: $0.0000003 each. Rounded per model (to $0.000001)
+            // they vanish; the session cost is their sum, $0.0000006, rounded once: $0.000001.
+            using var ws = new ScratchWorkspace();
+            string path = Path.Combine(ws.Root, "two-models.jsonl");
+            string Line(string id, string model) =>
+                "{\"type\":\"assistant\",\"sessionId\":\"s\",\"timestamp\":\"2026-11-23T09:00:00.000Z\",\"requestId\":\"r" + id + "\",\"message\":{\"id\":\"m" + id
+                + "\",\"model\":\"" + model + "\",\"usage\":{\"input_tokens\":0,\"output_tokens\":0,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":1}}}\n";
+            File.WriteAllText(path, Line("1", "claude-sonnet-4-6") + Line("2", "claude-sonnet-4-5"));
+
+            CostCapture capture = TranscriptCost.Read(path, ws.Tracker(Noon), default);
+
+            Assert.Equal(2, capture.Report.Models.Count);
+            Assert.All(capture.Report.Models, m => Assert.Equal(0, m.CostUsd!.Value, 9));
+            Assert.Equal(0.000001, capture.Report.CostUsd, 9);
+        }
     }
 }

@@ -301,5 +301,47 @@ namespace RlmTokens.Core.Tests.Sessions
             Assert.Single(ws.Tracker(T0).GetOpenSessions());
             Assert.Empty(Directory.GetFiles(ws.TokenUsage, "SESSION-*.json"));
         }
+
+        [Fact]
+        public void WholeSessions_SpooledWhileTheLockIsHeld_ShouldBeFoldedInAsTheyWereEachOnItsOwnArchiveAndId()
+        {
+            // Hooks of two sessions starting in the same second, each start, estimate and stop spooled (the
+            // lock held): the next holder folds all six in one transaction. Each must see what the ones
+            // before it staged (not yet on disk): one record per session, its own estimate, its own RLM id.
+            using var ws = new ScratchWorkspace();
+            // Each hook is a process of its own, at its own time (the spool is folded in the order of its entries' times).
+            int n = 0;
+            TokenTracker Hook() => new TokenTracker(new Workspace(ws.Root), new FixedClock(T0.AddSeconds(++n)), TimeSpan.Zero, new TrackerOptions { HookMode = true });
+            using (new FileStream(Path.Combine(ws.TokenUsage, FolderLock.FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                foreach (string id in new[] { A, B })
+                {
+                    new SessionLifecycle(Hook()).Start(new SessionStartRequest { ClaudeSessionId = id, Source = "startup", Force = true, StartedAt = T0 }, default);
+                }
+                Hook().AddEstimate(Tool(A, T0.AddMinutes(1)));
+                Hook().AddEstimate(Tool(B, T0.AddMinutes(2)));
+                Hook().AddEstimate(Tool(B, T0.AddMinutes(3)));
+                new SessionLifecycle(Hook()).Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(4) }, default);
+                new SessionLifecycle(Hook()).Stop(new SessionStopRequest { ClaudeSessionId = B, EndedAt = T0.AddMinutes(5), Exact = Exact(3000, 400, 0.75) }, default);
+            }
+            Assert.Equal(7, Directory.GetFiles(Spool.FolderIn(ws.TokenUsage), "*.json").Length);
+
+            ws.Tracker(T0.AddMinutes(6)).Recover();
+
+            Assert.Empty(Directory.GetFiles(Spool.FolderIn(ws.TokenUsage), "*.json"));
+            Assert.Empty(Directory.GetFiles(Path.Combine(ws.TokenUsage, "sessions"), "*.json"));
+            Assert.Equal(new[] { "SESSION-2026-11-23-090000-2.json", "SESSION-2026-11-23-090000.json" },
+                Directory.GetFiles(ws.TokenUsage, "SESSION-*.json").Select(Path.GetFileName).OrderBy(x => x, StringComparer.Ordinal));
+            using JsonDocument daily = ws.Json("RLM/progress/token-usage/daily-2026-11-23.json");
+            var entries = daily.RootElement.GetProperty("sessions").EnumerateArray()
+                .ToDictionary(e => e.GetProperty("claude_session_id").GetString()!, e => (Id: e.GetProperty("session_id").GetString(), Tokens: e.GetProperty("estimated_tokens").GetInt64()));
+            Assert.Equal(2, entries.Count);
+            Assert.Equal(("SESSION-2026-11-23-090000", 50L), entries[A]);
+            Assert.Equal(("SESSION-2026-11-23-090000-2", 3400L), entries[B]);
+            using JsonDocument archiveB = ws.Json("RLM/progress/token-usage/SESSION-2026-11-23-090000-2.json");
+            Assert.Equal(B, archiveB.RootElement.GetProperty("claude_session_id").GetString());
+            Assert.Equal("startup", ws.Json("RLM/progress/token-usage/sessions/closed/" + B + ".json").RootElement.GetProperty("start_source").GetString());
+            Assert.Equal(2, archiveB.RootElement.GetProperty("token_estimate").GetProperty("operations").GetProperty("tool_calls").GetInt64());
+        }
     }
 }

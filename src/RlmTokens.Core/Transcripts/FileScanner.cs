@@ -82,7 +82,8 @@ namespace RlmTokens.Transcripts
         public static FileScanResult Scan(TranscriptFile file, FileScanState? cached, CancellationToken ct, int maxLineBytes = DefaultMaxLineBytes)
         {
             if (!Storage.SafeFiles.CheckReadable(file.Path)) { throw new FileNotFoundException(file.Path); }
-            FileInfo info = new FileInfo(file.Path);
+            // Through a link, the length and write time are the target's (a link's own are those of its text).
+            FileInfo info = new FileInfo(Storage.NativeFiles.KindOf(file.Path) == Storage.FileKind.SymbolicLink ? Storage.SafeFiles.RealPath(file.Path) : file.Path);
             info.Refresh();
             long length = info.Length;
             long ticks = info.LastWriteTimeUtc.Ticks;

@@ -125,7 +125,8 @@ namespace RlmTokens.Transcripts
                         if (seenFiles.Add(real)) { notRegular?.Add(System.IO.Path.GetFullPath(entry)); }
                         continue;
                     }
-                    if (seenFiles.Add(real)) { files.Add(new TranscriptFile(System.IO.Path.GetFullPath(entry), project)); }
+                    // A link is listed as the file it leads to: the one real file, whichever path found it first.
+                    if (seenFiles.Add(real)) { files.Add(new TranscriptFile(real, project)); }
                 }
                 for (int i = subdirs.Count - 1; i >= 0; i--) { pending.Push(subdirs[i]); }
             }

@@ -169,19 +169,21 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
                     "{\"type\":\"assistant\",\"timestamp\":\"2026-11-23T09:00:00Z\",\"requestId\":\"a\",\"message\":{\"id\":\"a\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":-1000000,\"output_tokens\":1}}}\n"
                     + "{\"type\":\"assistant\",\"timestamp\":\"2026-11-23T09:00:01Z\",\"requestId\":\"b\",\"message\":{\"id\":\"b\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":2.5,\"output_tokens\":1}}}\n", bom: false, crlf: false)),
             new HostedCase("hooks: settings.json linked out of the workspace", "Install-TokenHook", new[] { "LinkOutsideWorkspace" }, ErrorCategory.PermissionDenied,
-                Setup: ws => LinkOut(ws, ".claude/settings.json")),
+                Setup: ws => LinkOut(ws, ".claude/settings.json", "{ \"model\": \"sonnet\" }\n")),
             new HostedCase("log: token-usage.log linked out of the workspace", "Add-TokenUsage -Tokens 5", new[] { "LinkOutsideWorkspace" }, ErrorCategory.PermissionDenied,
                 Setup: ws => LinkOut(ws, "RLM/progress/token-usage.log")),
             new HostedCase("log: the day's compaction log linked out of the workspace", "Register-CompactEvent -Trigger manual -SessionId s1 -Timestamp '2026-11-23T12:00:00Z'", new[] { "LinkOutsideWorkspace" }, ErrorCategory.PermissionDenied,
                 Setup: ws => LinkOut(ws, "RLM/progress/logs/" + TimeZoneInfo.ConvertTime(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero), TimeZoneInfo.Local).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ".md")),
         };
 
-        // A link from the workspace to a file outside it that does not exist (so nothing outside is left behind).
-        private static void LinkOut(TempWorkspace ws, string relative)
+        // A link from the workspace to a small file beside it, outside it (the fingerprints read through links).
+        private static void LinkOut(TempWorkspace ws, string relative, string content = "outside\n")
         {
             string link = ws.PathOf(relative);
+            string outside = ws.Root + ".outside-" + Path.GetFileName(relative);
+            File.WriteAllText(outside, content);
             Directory.CreateDirectory(Path.GetDirectoryName(link)!);
-            File.CreateSymbolicLink(link, Path.Combine(Path.GetTempPath(), "rlmtokens-outside-" + Guid.NewGuid().ToString("N")));
+            File.CreateSymbolicLink(link, outside);
         }
 
         public static IEnumerable<object[]> CaseNames => Cases.Select(c => new object[] { c.Name });

@@ -300,7 +300,7 @@ namespace RlmTokens.Transcripts
         public double? CostUsd
         {
             get => Cost is decimal c ? (double)c : (double?)null;
-            set => Cost = value is double v ? (decimal)v : (decimal?)null;
+            set => Cost = value is double v && !double.IsNaN(v) && !double.IsInfinity(v) && Math.Abs(v) < 7.9e28 ? (decimal)v : (decimal?)null;
         }
 
         /// <summary>False when some response's model has no price.</summary>

@@ -184,6 +184,25 @@ namespace RlmTokens.Core.Tests.Transcripts
             Assert.Equal("/t.jsonl", e.Target);
         }
 
+        [Fact]
+        public void CacheLoad_WithEntriesTheParserWouldRefuse_ShouldIgnoreTheCache()
+        {
+            using var dir = new TempDir();
+            string cache = Path.Combine(dir.Root, "cache");
+            var state = new FileScanState { Path = "/t.jsonl", Project = "p", Length = 10, Offset = 10 };
+            state.Entries.Add(new UsageEntry { Model = "m", InputTokens = -1000000 });
+            TranscriptCache.Load(cache, "k").Save(new[] { state });
+            Assert.Equal(0, TranscriptCache.Load(cache, "k").Count);
+
+            state.Entries[0] = new UsageEntry { Model = "m", InputTokens = long.MaxValue, OutputTokens = 1 };
+            TranscriptCache.Load(cache, "k").Save(new[] { state });
+            Assert.Equal(0, TranscriptCache.Load(cache, "k").Count);
+
+            state.Entries[0] = new UsageEntry { Model = "m", InputTokens = 5 };
+            TranscriptCache.Load(cache, "k").Save(new[] { state });
+            Assert.Equal(1, TranscriptCache.Load(cache, "k").Count);
+        }
+
         // ---- FIFOs ----
 
         [Fact]

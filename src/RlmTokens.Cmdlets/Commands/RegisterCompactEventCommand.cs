@@ -107,7 +107,10 @@ namespace RlmTokens.Cmdlets
             {
                 if (!string.IsNullOrEmpty(request.TranscriptPath))
                 {
-                    request.ContextTokens = TranscriptCost.LastContextTokens(request.TranscriptPath!);
+                    // The context size is extra: a transcript that cannot be read (a FIFO, refused before any
+                    // open) is reported, and the compaction is still recorded without it.
+                    try { request.ContextTokens = TranscriptCost.LastContextTokens(request.TranscriptPath!); }
+                    catch (RlmTokensException e) { WriteError(ErrorRecords.From(e)); }
                 }
                 Outcome<CompactEventRecord> done = new CompactEventRecorder(tracker).Record(request, Cancellation);
                 WriteProblems(done);

@@ -20,9 +20,17 @@ namespace RlmTokens.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>
+        /// Edit a settings file that is a symbolic link to a file outside the workspace (its target is
+        /// replaced, the link kept). Without it such a file is refused with LinkOutsideWorkspace; links
+        /// inside the workspace are always followed.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowLinkOutsideWorkspace { get; set; }
+
         protected override void ProcessRecord()
         {
-            var migrator = new HookMigrator(ResolveWorkspace(null), Clock);
+            var migrator = new HookMigrator(ResolveWorkspace(null), Clock) { AllowLinkOutsideWorkspace = AllowLinkOutsideWorkspace };
             IReadOnlyList<HookFilePlan> plans;
             try
             {

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using RlmTokens.Errors;
 using RlmTokens.Pricing;
+using RlmTokens.Storage;
 using RlmTokens.Transcripts;
 
 namespace RlmTokens.Capture
@@ -50,10 +51,9 @@ namespace RlmTokens.Capture
             var unpriced = new List<string>();
             // The session's cost is the sum of the models' unrounded costs, rounded once: summing costs
             // already rounded per model can miss the true figure (and Get-TokenUsage -Transcript's) by a cent's ten-thousandth.
-            double cost = 0;
+            decimal cost = 0m;
             foreach (ModelUsageTotal total in TranscriptReader.SumByModel(entries, prices.Value))
             {
-                cost += total.CostUsd ?? 0;
                 report.Models.Add(new ModelUsage
                 {
                     Model = total.Model,
@@ -61,15 +61,16 @@ namespace RlmTokens.Capture
                     OutputTokens = total.OutputTokens,
                     CacheReadTokens = total.CacheReadTokens,
                     CacheWriteTokens = total.CacheCreationTokens,
-                    CostUsd = total.CostUsd is double c ? Math.Round(c, 6) : (double?)null,
+                    CostUsd = total.Cost is decimal c ? (double)Math.Round(c, 6) : (double?)null,
                 });
                 if (!total.CostKnown) { unpriced.Add(total.Model); }
+                cost = CheckedCost(cost, total.Cost ?? 0m, full);
             }
             if (unpriced.Count > 0)
             {
                 report.Warnings.Add(string.Format(CultureInfo.CurrentCulture, Resources.Messages.UnknownModelPrice, string.Join(", ", unpriced)));
             }
-            report.CostUsd = Math.Round(cost, 6);
+            report.CostUsd = (double)Math.Round(cost, 6);
             return new CostCapture { Report = report, TranscriptPath = full, Exact = true };
         }
 
@@ -77,9 +78,10 @@ namespace RlmTokens.Capture
         /// The context size before a compaction: the last main-chain (not subagent) response's input
         /// plus cache read and cache write tokens; null when the transcript is missing or has none.
         /// </summary>
+        /// <exception cref="NotRegularFileException">The path is a FIFO, device or socket (refused before any open, so it cannot block).</exception>
         public static long? LastContextTokens(string path)
         {
-            if (!File.Exists(path)) { return null; }
+            if (!SafeFiles.CheckReadable(path)) { return null; }
             TranscriptReadResult read = TranscriptReader.ReadFile(path);
             UsageEntry? last = null;
             foreach (UsageEntry e in read.Entries)
@@ -97,8 +99,16 @@ namespace RlmTokens.Capture
             {
                 throw new DataFileReadException(full, new IOException(Resources.Messages.DirectoryInsteadOfFile));
             }
-            if (!File.Exists(full)) { throw new DataFileNotFoundException(full); }
+            if (!File.Exists(full) && NativeFiles.TargetKindOf(full) == FileKind.Missing) { throw new DataFileNotFoundException(full); }
+            // A FIFO, device or socket is refused before the open that would block on it.
+            SafeFiles.CheckReadable(full);
             return full;
+        }
+
+        private static decimal CheckedCost(decimal sum, decimal add, string path)
+        {
+            try { return checked(sum + add); }
+            catch (OverflowException) { throw Numbers.OutOfRange(path, "costs"); }
         }
     }
 }

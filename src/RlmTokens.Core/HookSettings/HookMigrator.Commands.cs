@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RlmTokens.Errors;
+using RlmTokens.Storage;
 
 namespace RlmTokens.HookSettings
 {
@@ -113,6 +114,7 @@ namespace RlmTokens.HookSettings
         {
             string path = PathOf(relative);
             if (!File.Exists(path)) { return null; }
+            SafeFiles.CheckReadable(path);
             byte[] bytes;
             try { bytes = File.ReadAllBytes(path); }
             catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }

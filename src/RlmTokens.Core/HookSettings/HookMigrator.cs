@@ -75,6 +75,13 @@ namespace RlmTokens.HookSettings
 
         public Workspace Workspace { get; }
 
+        /// <summary>
+        /// A settings file that is a symbolic link is edited through the link: its target is replaced
+        /// (atomically, by a temporary file in the target's folder) and the link stays a link. A target
+        /// outside the workspace is refused (LinkOutsideWorkspace) unless this is true (-AllowLinkOutsideWorkspace).
+        /// </summary>
+        public bool AllowLinkOutsideWorkspace { get; set; }
+
         /// <summary>The command line a hook runs for <paramref name="cmdlet"/>: the hook's JSON arrives on standard input.</summary>
         public static string CommandFor(string cmdlet) =>
             "pwsh -NoProfile -NonInteractive -Command 'Import-Module RlmTokens; $input | " + cmdlet + " " + Marker + "'";
@@ -171,6 +178,8 @@ namespace RlmTokens.HookSettings
             string? backup = null;
             try
             {
+                // Refused (a link out of the workspace, a FIFO) before anything is written, the backup included.
+                if (!plan.Delete) { WritePathOf(plan.Path); }
                 Directory.CreateDirectory(Path.GetDirectoryName(plan.Path)!);
                 if (plan.Exists)
                 {
@@ -182,7 +191,7 @@ namespace RlmTokens.HookSettings
                     File.WriteAllBytes(backup, plan.OriginalBytes!);
                 }
                 if (plan.Delete) { File.Delete(plan.Path); }
-                else { WriteAtomically(plan.Path, plan.Render()); }
+                else { WriteAtomically(WritePathOf(plan.Path), plan.Render()); }
                 UpdateState(plan);
             }
             catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(plan.Path, e); }
@@ -193,6 +202,21 @@ namespace RlmTokens.HookSettings
 
         private string PathOf(string relative) => Path.Combine(Workspace.Root, relative.Replace('/', Path.DirectorySeparatorChar));
 
+        /// <summary>
+        /// Where a write of <paramref name="path"/> goes: the path itself, or — when it (or a folder above
+        /// it) is a symbolic link — the real file it leads to, so that the link stays a link. A real file
+        /// outside the workspace is refused unless <see cref="AllowLinkOutsideWorkspace"/>; a FIFO or device
+        /// is refused always.
+        /// </summary>
+        private string WritePathOf(string path)
+        {
+            if (!AllowLinkOutsideWorkspace) { SafeFiles.CheckInside(path, Workspace.Root); }
+            string real = SafeFiles.RealPath(path);
+            SafeFiles.CheckReplaceable(real);
+            Directory.CreateDirectory(Path.GetDirectoryName(real)!);
+            return real;
+        }
+
         private HookFilePlan Load(string relative)
         {
             string path = PathOf(relative);
@@ -200,6 +224,8 @@ namespace RlmTokens.HookSettings
             {
                 return new HookFilePlan(relative, path, null, new JsonObject(), bom: false, crlf: false, finalNewline: true);
             }
+            // A FIFO or device named settings.json is refused before the read that would block on it.
+            SafeFiles.CheckReadable(path);
             byte[] bytes;
             try { bytes = File.ReadAllBytes(path); }
             catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
@@ -508,7 +534,7 @@ namespace RlmTokens.HookSettings
                 ["description"] = "Hooks changed by RlmTokens' Install-TokenHook; Uninstall-TokenHook reads this to undo them.",
                 ["changes"] = changes,
             };
-            WriteAtomically(path, HookFilePlan.Serialize(root, crlf: false, finalNewline: true, bom: false));
+            WriteAtomically(WritePathOf(path), HookFilePlan.Serialize(root, crlf: false, finalNewline: true, bom: false));
         }
 
         private static void WriteAtomically(string path, byte[] content)

@@ -67,10 +67,23 @@ namespace RlmTokens.Transcripts
     {
         private const int BufferSize = 1 << 20;
 
+        /// <summary>The documented cap on one transcript line: 64 MiB (67,108,864 bytes, its newline not included).</summary>
+        public const int DefaultMaxLineBytes = 64 << 20;
+
         /// <summary>Scans a file, reusing <paramref name="cached"/> when the file is unchanged or only grew.</summary>
-        public static FileScanResult Scan(TranscriptFile file, FileScanState? cached, CancellationToken ct)
+        /// <exception cref="Errors.NotRegularFileException">The path is a FIFO, device or socket: refused before the open that would block.</exception>
+        /// <param name="file">The transcript.</param>
+        /// <param name="cached">What the cache knows of it, or null.</param>
+        /// <param name="ct">Ctrl+C.</param>
+        /// <param name="maxLineBytes">
+        /// A line that reaches this many bytes without its newline is skipped unread and counted as malformed:
+        /// the read buffer never grows past it, so a multi-gigabyte line costs no more memory than the cap.
+        /// </param>
+        public static FileScanResult Scan(TranscriptFile file, FileScanState? cached, CancellationToken ct, int maxLineBytes = DefaultMaxLineBytes)
         {
-            FileInfo info = new FileInfo(file.Path);
+            if (!Storage.SafeFiles.CheckReadable(file.Path)) { throw new FileNotFoundException(file.Path); }
+            // Through a link, the length and write time are the target's (a link's own are those of its text).
+            FileInfo info = new FileInfo(Storage.NativeFiles.KindOf(file.Path) == Storage.FileKind.SymbolicLink ? Storage.SafeFiles.RealPath(file.Path) : file.Path);
             info.Refresh();
             long length = info.Length;
             long ticks = info.LastWriteTimeUtc.Ticks;
@@ -87,7 +100,7 @@ namespace RlmTokens.Transcripts
             {
                 resume = cached;
             }
-            return Read(stream, file, resume, length, ticks, ct);
+            return Read(stream, file, resume, length, ticks, maxLineBytes, ct);
         }
 
         private static bool TailMatches(FileStream stream, FileScanState cached)
@@ -110,7 +123,7 @@ namespace RlmTokens.Transcripts
         private static readonly byte[] s_usage = System.Text.Encoding.UTF8.GetBytes("\"usage\"");
 
         [MethodImpl(HotPath.Hot)]
-        private static FileScanResult Read(FileStream stream, TranscriptFile file, FileScanState? resume, long length, long ticks, CancellationToken ct)
+        private static FileScanResult Read(FileStream stream, TranscriptFile file, FileScanState? resume, long length, long ticks, int maxLineBytes, CancellationToken ct)
         {
             TranscriptLineParser parser = new TranscriptLineParser();
             UsageDeduplicator dedup = new UsageDeduplicator();
@@ -126,25 +139,58 @@ namespace RlmTokens.Transcripts
             stream.Position = offset;
             long toRead = length - offset;
             long bytesRead = 0;
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            int cap = Math.Max(1, maxLineBytes);
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(BufferSize, cap));
             int filled = 0;
+            // While skipping a line past the cap: where it started (its bytes are read and dropped, never kept).
+            long skipStart = -1;
             try
             {
                 while (toRead > 0)
                 {
                     ct.ThrowIfCancellationRequested();
-                    if (filled == buffer.Length)
+                    int room = Math.Min(buffer.Length, cap);
+                    if (filled == room)
                     {
-                        byte[] bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
+                        if (room >= cap)
+                        {
+                            // A line of cap bytes and no newline yet: too long. Count it, drop what is buffered, skip to its end.
+                            malformed++;
+                            if (firstBad == 0 && firstBadOffset < 0) { firstBadOffset = offset; }
+                            skipStart = offset;
+                            offset += filled;
+                            filled = 0;
+                        }
+                        else
+                        {
+                            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, cap));
+                            Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = bigger;
+                            room = Math.Min(buffer.Length, cap);
+                        }
                     }
-                    int n = stream.Read(buffer, filled, (int)Math.Min(buffer.Length - filled, toRead));
+                    int n = stream.Read(buffer, filled, (int)Math.Min(room - filled, toRead));
                     if (n <= 0) { break; }
                     toRead -= n;
                     bytesRead += n;
                     int end = filled + n;
+                    if (skipStart >= 0)
+                    {
+                        int nl = buffer.AsSpan(0, end).IndexOf((byte)'\n');
+                        if (nl < 0)
+                        {
+                            offset += end;
+                            filled = 0;
+                            continue;
+                        }
+                        // The long line ends here: go on with the bytes after its newline.
+                        skipStart = -1;
+                        offset += nl + 1;
+                        end -= nl + 1;
+                        if (end > 0) { Buffer.BlockCopy(buffer, nl + 1, buffer, 0, end); }
+                        filled = 0;
+                    }
                     int complete = buffer.AsSpan(0, end).LastIndexOf((byte)'\n') + 1;
                     if (complete == 0)
                     {
@@ -175,6 +221,16 @@ namespace RlmTokens.Transcripts
                     filled = end - complete;
                     if (filled > 0) { Buffer.BlockCopy(buffer, complete, buffer, 0, filled); }
                 }
+                int runExtra = 0;
+                if (skipStart >= 0)
+                {
+                    // The file ends inside a line past the cap: counted in this run, but the cache resumes at
+                    // its start (the line may still grow) and does not keep the count.
+                    offset = skipStart;
+                    malformed--;
+                    runExtra = 1;
+                    if (firstBadOffset == skipStart) { firstBadOffset = -1; }
+                }
                 if (firstBadOffset >= 0) { firstBad = LineNumberAt(stream, firstBadOffset); }
                 FileScanState state = new FileScanState
                 {
@@ -189,8 +245,9 @@ namespace RlmTokens.Transcripts
                     Entries = dedup.ToList(),
                 };
                 List<UsageEntry> runEntries = state.Entries;
-                int runMalformed = malformed;
+                int runMalformed = malformed + runExtra;
                 long runFirstBad = firstBad;
+                if (runExtra > 0 && runFirstBad == 0) { runFirstBad = LineNumberAt(stream, skipStart); }
                 if (filled > 0 && !IsBlank(buffer.AsSpan(0, filled)))
                 {
                     // An unterminated last line: count it now, keep it out of the cache (it may still grow).

@@ -225,6 +225,17 @@ namespace RlmTokens.Transcripts
                         SourceFile = st.Path,
                     });
                 }
+                // Counts the parser would have refused (negative, or adding up past long) mean a cache that
+                // is not ours to believe: ignore it all and read the transcripts again.
+                foreach (UsageEntry e in list)
+                {
+                    if (e.InputTokens < 0 || e.OutputTokens < 0 || e.CacheCreationTokens < 0 || e.CacheReadTokens < 0
+                        || e.CacheCreation5mTokens < 0 || e.CacheCreation1hTokens < 0)
+                    {
+                        throw new InvalidDataException();
+                    }
+                    _ = checked(e.InputTokens + e.OutputTokens + e.CacheCreationTokens + e.CacheReadTokens);
+                }
                 st.Entries = list;
                 files[st.Path] = st;
             }

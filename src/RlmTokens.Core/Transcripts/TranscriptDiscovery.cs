@@ -60,25 +60,76 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>Every .jsonl below each project folder of the given projects roots, ordered by path.</summary>
-        public static IReadOnlyList<TranscriptFile> FindFiles(IEnumerable<string> projectRoots)
+        public static IReadOnlyList<TranscriptFile> FindFiles(IEnumerable<string> projectRoots) => FindFiles(projectRoots, null);
+
+        /// <summary>
+        /// Every .jsonl below each project folder of the given projects roots, ordered by path. Links are
+        /// followed, but each real folder is walked once and each real file listed once (by its path with
+        /// every link resolved), so a link to an ancestor folder is no loop and a linked copy no second
+        /// count. A .jsonl that is not a regular file (a FIFO, device or socket, which would block a read)
+        /// is not listed but added to <paramref name="notRegular"/>.
+        /// </summary>
+        public static IReadOnlyList<TranscriptFile> FindFiles(IEnumerable<string> projectRoots, ICollection<string>? notRegular)
         {
             List<TranscriptFile> files = new List<TranscriptFile>();
-            HashSet<string> seen = new HashSet<string>(StringComparer.Ordinal);
+            HashSet<string> seenFiles = new HashSet<string>(PathComparer);
+            HashSet<string> seenDirs = new HashSet<string>(PathComparer);
             foreach (string root in projectRoots)
             {
                 if (!Directory.Exists(root)) { continue; }
-                foreach (string projectDir in SafeDirectories(root))
+                List<string> projects = new List<string>(SafeDirectories(root));
+                projects.Sort(StringComparer.Ordinal);
+                foreach (string projectDir in projects)
                 {
-                    string project = System.IO.Path.GetFileName(projectDir);
-                    foreach (string file in SafeFiles(projectDir))
-                    {
-                        string full = System.IO.Path.GetFullPath(file);
-                        if (seen.Add(full)) { files.Add(new TranscriptFile(full, project)); }
-                    }
+                    Walk(projectDir, System.IO.Path.GetFileName(projectDir), files, seenFiles, seenDirs, notRegular);
                 }
             }
             files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
             return files;
+        }
+
+        private static readonly StringComparer PathComparer =
+            System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+
+        // Depth first, in path order, one real folder at a time (an explicit stack: no recursion depth to blow).
+        private static void Walk(string top, string project, List<TranscriptFile> files, HashSet<string> seenFiles, HashSet<string> seenDirs, ICollection<string>? notRegular)
+        {
+            Stack<string> pending = new Stack<string>();
+            pending.Push(top);
+            while (pending.Count > 0)
+            {
+                string dir = pending.Pop();
+                string realDir = Storage.SafeFiles.RealPath(dir);
+                if (!seenDirs.Add(realDir)) { continue; }
+                List<string> entries = new List<string>(SafeEntries(dir));
+                entries.Sort(StringComparer.Ordinal);
+                List<string> subdirs = new List<string>();
+                foreach (string entry in entries)
+                {
+                    Storage.FileKind kind = Storage.NativeFiles.KindOf(entry);
+                    // Only a link needs resolving; anything else is where its (already real) folder is.
+                    string real = System.IO.Path.Combine(realDir, System.IO.Path.GetFileName(entry));
+                    if (kind == Storage.FileKind.SymbolicLink)
+                    {
+                        real = Storage.SafeFiles.RealPath(entry);
+                        kind = Storage.NativeFiles.TargetKindOf(entry);
+                    }
+                    if (kind == Storage.FileKind.Directory)
+                    {
+                        subdirs.Add(entry);
+                        continue;
+                    }
+                    if (!entry.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || kind == Storage.FileKind.Missing) { continue; }
+                    if (kind != Storage.FileKind.Regular)
+                    {
+                        if (seenFiles.Add(real)) { notRegular?.Add(System.IO.Path.GetFullPath(entry)); }
+                        continue;
+                    }
+                    // A link is listed as the file it leads to: the one real file, whichever path found it first.
+                    if (seenFiles.Add(real)) { files.Add(new TranscriptFile(real, project)); }
+                }
+                for (int i = subdirs.Count - 1; i >= 0; i--) { pending.Push(subdirs[i]); }
+            }
         }
 
         /// <summary>
@@ -92,9 +143,14 @@ namespace RlmTokens.Transcripts
             string dir = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full) ?? ".", System.IO.Path.GetFileNameWithoutExtension(full));
             if (Directory.Exists(dir))
             {
-                List<string> more = new List<string>(SafeFiles(dir));
-                more.Sort(StringComparer.Ordinal);
-                foreach (string f in more) { files.Add(new TranscriptFile(System.IO.Path.GetFullPath(f), project)); }
+                // Walked as discovery walks (each real folder and file once); a FIFO there is left to the
+                // reader, which refuses it before opening and reports it.
+                List<TranscriptFile> more = new List<TranscriptFile>();
+                List<string> special = new List<string>();
+                Walk(dir, project, more, new HashSet<string>(PathComparer) { Storage.SafeFiles.RealPath(full) }, new HashSet<string>(PathComparer), special);
+                foreach (string f in special) { more.Add(new TranscriptFile(f, project)); }
+                more.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+                files.AddRange(more);
             }
             return files;
         }
@@ -131,9 +187,9 @@ namespace RlmTokens.Transcripts
             catch (UnauthorizedAccessException) { return Array.Empty<string>(); }
         }
 
-        private static IEnumerable<string> SafeFiles(string dir)
+        private static IEnumerable<string> SafeEntries(string dir)
         {
-            try { return Directory.GetFiles(dir, "*.jsonl", SearchOption.AllDirectories); }
+            try { return Directory.GetFileSystemEntries(dir); }
             catch (IOException) { return Array.Empty<string>(); }
             catch (UnauthorizedAccessException) { return Array.Empty<string>(); }
         }

@@ -15,7 +15,11 @@ namespace RlmTokens.Transcripts
         /// <summary>An assistant response with usage.</summary>
         Usage,
 
-        /// <summary>Not valid JSON (a torn write, a hand edit).</summary>
+        /// <summary>
+        /// Not valid JSON (a torn write, a hand edit), or an assistant line whose usage holds a count that is
+        /// negative, fractional, not a number or out of range (<see cref="TranscriptLineParser.MaxTokensPerCount"/>):
+        /// such a line is counted as malformed and never summed.
+        /// </summary>
         Malformed,
     }
 
@@ -29,6 +33,16 @@ namespace RlmTokens.Transcripts
         private static readonly byte[] s_usage = Encoding.UTF8.GetBytes("\"usage\"");
         private static readonly byte[] s_assistant = Encoding.UTF8.GetBytes("assistant");
         private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = 256, CommentHandling = JsonCommentHandling.Skip };
+
+        /// <summary>
+        /// The largest token count one usage field may hold. A response's four counts must also add up to
+        /// no more than this, so a sum of entries can only leave long's range by overflow, which the
+        /// summing code checks (NumberOutOfRange), never by one line.
+        /// </summary>
+        public const long MaxTokensPerCount = long.MaxValue;
+
+        /// <summary>Marks a usage count that cannot be used (negative, fractional, not a number, out of range).</summary>
+        private const long BadCount = -1;
 
         private string? _model;
         private string? _session;
@@ -53,6 +67,14 @@ namespace RlmTokens.Transcripts
                 return LineKind.Malformed;
             }
             catch (InvalidOperationException)
+            {
+                return LineKind.Malformed;
+            }
+            catch (FormatException)
+            {
+                return LineKind.Malformed;
+            }
+            catch (OverflowException)
             {
                 return LineKind.Malformed;
             }
@@ -132,7 +154,14 @@ namespace RlmTokens.Transcripts
                 else { r.Read(); r.Skip(); }
             }
             if (r.TokenType != JsonTokenType.EndObject || r.CurrentDepth != 0) { return LineKind.Malformed; }
-            if (!typeSeen || !assistant || !hasUsage || !hasTimestamp) { return LineKind.Skip; }
+            if (!typeSeen || !assistant || !hasUsage) { return LineKind.Skip; }
+            // Usage that cannot be a count (negative, fractional, not a number, past long) is never summed.
+            if (input < 0 || output < 0 || cacheCreate < 0 || cacheRead < 0 || cc5 < 0 || cc1 < 0) { return LineKind.Malformed; }
+            long lineTotal;
+            try { lineTotal = checked(input + output + cacheCreate + cacheRead); }
+            catch (OverflowException) { return LineKind.Malformed; }
+            if (lineTotal > MaxTokensPerCount) { return LineKind.Malformed; }
+            if (!hasTimestamp) { return LineKind.Skip; }
             if (model is null) { model = string.Empty; }
             if (string.Equals(model, "<synthetic>", StringComparison.Ordinal) && input + output + cacheCreate + cacheRead == 0)
             {
@@ -143,7 +172,7 @@ namespace RlmTokens.Transcripts
                 cc5 = cacheCreate;
                 cc1 = 0;
             }
-            else if (cc5 + cc1 != cacheCreate)
+            else if (cc5 > cacheCreate || cc1 > cacheCreate || cc5 + cc1 != cacheCreate)
             {
                 // Trust the total; put what the split does not explain in the 5-minute bucket.
                 long rest = cacheCreate - cc1;
@@ -188,24 +217,35 @@ namespace RlmTokens.Transcripts
             return last = r.GetString();
         }
 
+        /// <summary>
+        /// A usage count: a non-negative integer (1234, 1234.0 or "1234", as PowerShell writes numbers) that
+        /// fits in long; null counts as 0. Anything else is <see cref="BadCount"/>, which makes the line malformed.
+        /// </summary>
         private static long Num(ref Utf8JsonReader r)
         {
             switch (r.TokenType)
             {
                 case JsonTokenType.Number:
-                    if (r.TryGetInt64(out long v)) { return v; }
-                    return (long)r.GetDouble();
+                    if (r.TryGetInt64(out long v)) { return v < 0 ? BadCount : v; }
+                    return r.TryGetDouble(out double d) ? FromDouble(d) : BadCount;
                 case JsonTokenType.String:
                     string? s = r.GetString();
-                    return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? (long)d : 0;
+                    if (long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long l)) { return l; }
+                    return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double ds) ? FromDouble(ds) : BadCount;
+                case JsonTokenType.Null:
+                    return 0;
                 case JsonTokenType.StartObject:
                 case JsonTokenType.StartArray:
                     r.Skip();
-                    return 0;
+                    return BadCount;
                 default:
-                    return 0;
+                    return BadCount;
             }
         }
+
+        // 9.2e18 is the first double past long.MaxValue; a fraction or anything not finite is no count.
+        private static long FromDouble(double d) =>
+            !double.IsNaN(d) && !double.IsInfinity(d) && d >= 0 && d < 9.2233720368547758e18 && Math.Floor(d) == d ? (long)d : BadCount;
 
         private static bool TryTimestamp(ref Utf8JsonReader r, out DateTime value)
         {

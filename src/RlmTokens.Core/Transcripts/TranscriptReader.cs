@@ -25,6 +25,12 @@ namespace RlmTokens.Transcripts
         public TranscriptReadProgress? Progress { get; set; }
 
         public CancellationToken Cancellation { get; set; }
+
+        /// <summary>
+        /// The cap on one line (default 64 MiB): a longer line is skipped unread and counted as malformed.
+        /// Internal: tests lower it to exercise the cap with small files.
+        /// </summary>
+        internal int MaxLineBytes { get; set; } = FileScanner.DefaultMaxLineBytes;
     }
 
     /// <summary>Counters a caller can poll while a read runs on other threads.</summary>
@@ -49,8 +55,9 @@ namespace RlmTokens.Transcripts
     /// <summary>The de-duplicated entries of a read, and what was wrong on the way.</summary>
     public sealed class TranscriptReadResult
     {
-        internal TranscriptReadResult(IReadOnlyList<UsageEntry> entries, int files, int filesFromCache, long bytesRead, int malformed, string? firstMalformed, IReadOnlyList<string> unreadable)
+        internal TranscriptReadResult(IReadOnlyList<UsageEntry> entries, int files, int filesFromCache, long bytesRead, int malformed, string? firstMalformed, IReadOnlyList<string> unreadable, IReadOnlyList<string>? notRegular = null)
         {
+            NotRegularFiles = notRegular ?? Array.Empty<string>();
             Entries = entries;
             Files = files;
             FilesFromCache = filesFromCache;
@@ -71,7 +78,11 @@ namespace RlmTokens.Transcripts
         /// <summary>Bytes of transcript actually read in this run.</summary>
         public long BytesRead { get; }
 
-        /// <summary>Lines that could hold usage but were not valid JSON; skipped.</summary>
+        /// <summary>
+        /// Lines skipped as malformed: lines that could hold usage but were not valid JSON, assistant lines
+        /// whose usage holds a negative, fractional or out-of-range count, and lines longer than the cap
+        /// (64 MiB; see FileScanner.MaxLineBytes).
+        /// </summary>
         public int MalformedLines { get; }
 
         /// <summary>"path:line" of the first malformed line, or null.</summary>
@@ -79,6 +90,9 @@ namespace RlmTokens.Transcripts
 
         /// <summary>Files that vanished or could not be opened while reading.</summary>
         public IReadOnlyList<string> UnreadableFiles { get; }
+
+        /// <summary>.jsonl files that are FIFOs, devices or sockets: skipped without being opened (an open would block).</summary>
+        public IReadOnlyList<string> NotRegularFiles { get; }
     }
 
     /// <summary>
@@ -102,11 +116,13 @@ namespace RlmTokens.Transcripts
         public static TranscriptReadResult Read(TranscriptReadOptions options)
         {
             if (options is null) { throw new ArgumentNullException(nameof(options)); }
-            IList<TranscriptFile> files = options.Files ?? new List<TranscriptFile>(TranscriptDiscovery.FindFiles(options.ProjectRoots));
+            List<string> notRegular = new List<string>();
+            IList<TranscriptFile> files = options.Files ?? new List<TranscriptFile>(TranscriptDiscovery.FindFiles(options.ProjectRoots, notRegular));
             TranscriptCache? cache = options.CacheFolder is null ? null : TranscriptCache.Load(options.CacheFolder, KeyOf(options, files));
             if (options.Progress is not null) { options.Progress.FilesTotal = files.Count; }
             FileScanResult?[] results = new FileScanResult?[files.Count];
             string?[] failures = new string?[files.Count];
+            string?[] special = new string?[files.Count];
             ParallelOptions po = new ParallelOptions
             {
                 MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism),
@@ -119,13 +135,22 @@ namespace RlmTokens.Transcripts
                     TranscriptFile f = files[i];
                     try
                     {
-                        results[i] = FileScanner.Scan(f, cache?.Get(f.Path), options.Cancellation);
+                        results[i] = FileScanner.Scan(f, cache?.Get(f.Path), options.Cancellation, options.MaxLineBytes);
                     }
                     catch (System.IO.IOException)
                     {
                         failures[i] = f.Path;
                     }
                     catch (UnauthorizedAccessException)
+                    {
+                        failures[i] = f.Path;
+                    }
+                    catch (Errors.NotRegularFileException)
+                    {
+                        // A FIFO, device or socket named as a transcript: refused before the open that would block.
+                        special[i] = f.Path;
+                    }
+                    catch (Errors.RlmTokensException)
                     {
                         failures[i] = f.Path;
                     }
@@ -150,6 +175,7 @@ namespace RlmTokens.Transcripts
                 if (r is null)
                 {
                     if (failures[i] is string f) { unreadable.Add(f); }
+                    if (special[i] is string sp) { notRegular.Add(sp); }
                     continue;
                 }
                 dedup.AddRange(r.Entries);
@@ -164,7 +190,8 @@ namespace RlmTokens.Transcripts
             }
             // Rewrite the cache only when something changed: a file read, added or gone.
             if (cache is not null && (fromCache != states.Count || cache.Count != states.Count)) { cache.Save(states); }
-            return new TranscriptReadResult(dedup.ToList(), files.Count, fromCache, bytes, malformed, first, unreadable);
+            notRegular.Sort(StringComparer.Ordinal);
+            return new TranscriptReadResult(dedup.ToList(), files.Count, fromCache, bytes, malformed, first, unreadable, notRegular);
         }
 
         private static string KeyOf(TranscriptReadOptions options, IList<TranscriptFile> files)
@@ -178,7 +205,12 @@ namespace RlmTokens.Transcripts
             return files.Count == 0 ? "files|" : "files|" + files[0].Path + "|" + files.Count.ToString(CultureInfo.InvariantCulture);
         }
 
-        /// <summary>Per-model sums of entries (each response once), priced with <paramref name="prices"/> when given.</summary>
+        /// <summary>
+        /// Per-model sums of entries (each response once), priced with <paramref name="prices"/> when given.
+        /// Every sum is checked: one that leaves long's range (tokens) or decimal's (USD) is NumberOutOfRange,
+        /// never a wrapped or negative figure.
+        /// </summary>
+        /// <exception cref="Errors.InvalidArgumentException">NumberOutOfRange: a sum out of range.</exception>
         public static IReadOnlyList<ModelUsageTotal> SumByModel(IEnumerable<UsageEntry> entries, Pricing.PriceTable? prices = null)
         {
             Dictionary<string, ModelUsageTotal> byModel = new Dictionary<string, ModelUsageTotal>(StringComparer.Ordinal);
@@ -189,21 +221,57 @@ namespace RlmTokens.Transcripts
                     t = new ModelUsageTotal { Model = e.Model, CostKnown = prices is not null };
                     byModel.Add(e.Model, t);
                 }
-                t.Responses++;
-                t.InputTokens += e.InputTokens;
-                t.OutputTokens += e.OutputTokens;
-                t.CacheCreationTokens += e.CacheCreationTokens;
-                t.CacheReadTokens += e.CacheReadTokens;
+                try
+                {
+                    checked
+                    {
+                        t.Responses++;
+                        t.InputTokens += e.InputTokens;
+                        t.OutputTokens += e.OutputTokens;
+                        t.CacheCreationTokens += e.CacheCreationTokens;
+                        t.CacheReadTokens += e.CacheReadTokens;
+                        _ = t.InputTokens + t.OutputTokens + t.CacheCreationTokens + t.CacheReadTokens;
+                    }
+                }
+                catch (OverflowException)
+                {
+                    throw Errors.Numbers.OutOfRange(e.SourceFile ?? e.Model, "token counts");
+                }
                 if (prices is not null)
                 {
                     double? c = prices.Cost(e);
-                    if (c is double v) { t.CostUsd = (t.CostUsd ?? 0) + v; }
+                    if (c is double v) { t.Cost = CheckedSums.AddCost(t.Cost, v, e); }
                     else { t.CostKnown = false; }
                 }
             }
             List<ModelUsageTotal> list = new List<ModelUsageTotal>(byModel.Values);
             list.Sort((a, b) => string.CompareOrdinal(a.Model, b.Model));
             return list;
+        }
+    }
+
+    /// <summary>Checked sums of transcript figures (DESIGN.md section 6: checked numbers).</summary>
+    internal static class CheckedSums
+    {
+        /// <summary><paramref name="sum"/> plus one response's cost, in decimal; NumberOutOfRange when the cost is not a finite non-negative number or the sum leaves decimal's range.</summary>
+        public static decimal? AddCost(decimal? sum, double cost, UsageEntry e)
+        {
+            try
+            {
+                if (double.IsNaN(cost) || double.IsInfinity(cost) || cost < 0) { throw new OverflowException(); }
+                return checked((sum ?? 0m) + (decimal)cost);
+            }
+            catch (OverflowException)
+            {
+                throw Errors.Numbers.OutOfRange(e.SourceFile ?? e.Model, "costs");
+            }
+        }
+
+        /// <summary>a + b, checked; NumberOutOfRange on overflow.</summary>
+        public static long Add(long a, long b, object target)
+        {
+            try { return checked(a + b); }
+            catch (OverflowException) { throw Errors.Numbers.OutOfRange(target, "token counts"); }
         }
     }
 
@@ -222,10 +290,18 @@ namespace RlmTokens.Transcripts
 
         public long CacheReadTokens { get; set; }
 
+        /// <summary>The four counts added up (<see cref="TranscriptReader.SumByModel"/> has checked that they fit).</summary>
         public long TotalTokens => InputTokens + OutputTokens + CacheCreationTokens + CacheReadTokens;
 
+        /// <summary>The cost of the priced responses, summed in decimal and checked; null when none could be priced.</summary>
+        public decimal? Cost { get; set; }
+
         /// <summary>The cost of the priced responses; null when none could be priced.</summary>
-        public double? CostUsd { get; set; }
+        public double? CostUsd
+        {
+            get => Cost is decimal c ? (double)c : (double?)null;
+            set => Cost = value is double v && !double.IsNaN(v) && !double.IsInfinity(v) && Math.Abs(v) < 7.9e28 ? (decimal)v : (decimal?)null;
+        }
 
         /// <summary>False when some response's model has no price.</summary>
         public bool CostKnown { get; set; }

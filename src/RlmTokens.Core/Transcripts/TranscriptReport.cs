@@ -165,7 +165,7 @@ namespace RlmTokens.Transcripts
             }
             g.Add(e);
             double? cost = PriceOf(prices, e);
-            if (cost is double c) { g.Cost = (g.Cost ?? 0) + c; }
+            if (cost is double c) { g.Cost = CheckedSums.AddCost(g.Cost, c, e); }
             else
             {
                 g.CostKnown = false;
@@ -215,18 +215,29 @@ namespace RlmTokens.Transcripts
             public DateTime Last;
             public DateTime? BlockStart;
             public long Responses, Input, Output, CacheCreate, CacheRead;
-            public double? Cost;
+            public decimal? Cost;
             public bool CostKnown = true;
 
             public void Add(UsageEntry e)
             {
                 if (e.Timestamp < First) { First = e.Timestamp; }
                 if (e.Timestamp > Last) { Last = e.Timestamp; }
-                Responses++;
-                Input += e.InputTokens;
-                Output += e.OutputTokens;
-                CacheCreate += e.CacheCreationTokens;
-                CacheRead += e.CacheReadTokens;
+                try
+                {
+                    checked
+                    {
+                        Responses++;
+                        Input += e.InputTokens;
+                        Output += e.OutputTokens;
+                        CacheCreate += e.CacheCreationTokens;
+                        CacheRead += e.CacheReadTokens;
+                        _ = Input + Output + CacheCreate + CacheRead;
+                    }
+                }
+                catch (OverflowException)
+                {
+                    throw Errors.Numbers.OutOfRange(e.SourceFile ?? e.Model, "token counts");
+                }
                 if (e.SessionId is not null && !ReferenceEquals(e.SessionId, _lastSession)) { _sessions.Add(e.SessionId); _lastSession = e.SessionId; }
                 if (!ReferenceEquals(e.Model, _lastModel)) { _models.Add(e.Model); _lastModel = e.Model; }
                 if (_project is null) { _project = e.Project; }
@@ -258,7 +269,7 @@ namespace RlmTokens.Transcripts
                     CacheCreationTokens = CacheCreate,
                     CacheReadTokens = CacheRead,
                     TotalTokens = Input + Output + CacheCreate + CacheRead,
-                    CostUsd = Cost,
+                    CostUsd = Cost is decimal c ? (double)c : (double?)null,
                     CostKnown = CostKnown,
                     Models = string.Join(", ", SortedModels()),
                     Precision = UsagePrecision.Exact,

@@ -75,6 +75,10 @@ namespace RlmTokens.Transcripts
             {
                 warnings.Add(string.Format(CultureInfo.CurrentCulture, Resources.Messages.TranscriptUnreadable, f));
             }
+            foreach (string f in read.NotRegularFiles)
+            {
+                warnings.Add(string.Format(CultureInfo.CurrentCulture, Resources.Messages.TranscriptNotRegularFile, f, SafeFiles.Describe(NativeFiles.TargetKindOf(f))));
+            }
             if (report is not null && report.UnknownModels.Count > 0)
             {
                 warnings.Add(string.Format(CultureInfo.CurrentCulture, Resources.Messages.UnknownModelPrice, string.Join(", ", report.UnknownModels)));

@@ -35,6 +35,10 @@ namespace RlmTokens.Usage
             {
                 TranscriptReadResult read = TranscriptReader.Read(_options);
                 foreach (string unreadable in read.UnreadableFiles) { problems.Add(new DataFileReadException(unreadable, new IOException(unreadable))); }
+                foreach (string special in read.NotRegularFiles)
+                {
+                    problems.Add(new NotRegularFileException(special, Storage.SafeFiles.Describe(Storage.NativeFiles.TargetKindOf(special))));
+                }
                 _entries = read.Entries.Where(e => Belongs(e, workspace.Root)).ToList();
             }
             return _entries;
@@ -48,13 +52,21 @@ namespace RlmTokens.Usage
                 .GroupBy(e => e.SessionId ?? string.Empty, StringComparer.Ordinal))
             {
                 DateTime first = session.Min(e => e.Timestamp);
+                // Checked sums: tokens in long, cost in decimal; out of range is NumberOutOfRange, never wrapped.
+                long tokens = 0;
+                decimal? cost = null;
+                foreach (UsageEntry e in session)
+                {
+                    tokens = CheckedSums.Add(tokens, e.TotalTokens, e.SourceFile ?? session.Key);
+                    if (_prices.Cost(e) is double c) { cost = CheckedSums.AddCost(cost, c, e); }
+                }
                 figures.Add(new UsageFigure
                 {
                     Key = session.Key.Length == 0 ? "transcript:" + first.Ticks : session.Key,
                     SessionId = session.Key.Length == 0 ? null : session.Key,
                     Date = query.DayOf(new DateTimeOffset(DateTime.SpecifyKind(first, DateTimeKind.Utc))),
-                    Tokens = session.Sum(e => e.TotalTokens),
-                    CostUsd = Math.Round(session.Sum(e => _prices.Cost(e) ?? 0), 6),
+                    Tokens = tokens,
+                    CostUsd = (double)Math.Round(cost ?? 0m, 6),
                     TokensPrecision = UsagePrecision.Exact,
                     CostPrecision = UsagePrecision.Estimated,
                     Source = Name,

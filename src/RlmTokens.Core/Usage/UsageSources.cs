@@ -166,10 +166,21 @@ namespace RlmTokens.Usage
                 var used = new HashSet<string>(kept.Select(e => e.Source), StringComparer.Ordinal);
                 return (order is null ? used.OrderBy(n => n, StringComparer.Ordinal) : order.Select(s => s.Name).Where(used.Contains)).ToList();
             }
+            long tokenSum;
+            double costSum;
+            try
+            {
+                tokenSum = tokens.Values.Sum(e => e.Tokens);
+                costSum = (double)Math.Round(cost.Values.Sum(e => (decimal)e.CostUsd), 6);
+            }
+            catch (OverflowException)
+            {
+                throw Numbers.OutOfRange("usage", "token counts and costs");
+            }
             return new UsageTotal
             {
-                Tokens = tokens.Values.Sum(e => e.Tokens),
-                CostUsd = Math.Round(cost.Values.Sum(e => e.CostUsd), 6),
+                Tokens = tokenSum,
+                CostUsd = costSum,
                 TokensPrecision = Precision(tokens.Values.Select(e => e.TokensPrecision)),
                 CostPrecision = Precision(cost.Values.Select(e => e.CostPrecision)),
                 TokenSources = Names(tokens.Values.Where(e => e.Tokens != 0)),

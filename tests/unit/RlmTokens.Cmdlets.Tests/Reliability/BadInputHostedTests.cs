@@ -156,7 +156,35 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             new HostedCase("usage: infinite cost", "Add-TokenUsage -Tokens 5 -CostUsd ([double]::PositiveInfinity)", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument),
             new HostedCase("usage: counts that overflow", "Add-TokenUsage -InputTokens ([long]::MaxValue) -OutputTokens 5", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument),
             new HostedCase("usage: unreadable usage text", "Add-TokenUsage -UsageText 'garbage'", new[] { "UsageTextUnreadable" }, ErrorCategory.InvalidData),
+
+            // Issue 11, items 4 and 5: transcript numbers, settings files and logs that are links out of the workspace.
+            new HostedCase("transcript: counts past long, Get-TokenUsage", "Get-TokenUsage -Transcript -TranscriptRoot ./claude -NoCache -TimeZone UTC", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument,
+                Setup: ws => FilesHostedTests.WriteOverflowing(ws, "claude/projects/p/s.jsonl")),
+            new HostedCase("transcript: counts past long, Import-SessionCost", "Import-SessionCost -SessionId s1 -TranscriptPath ./t.jsonl", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument,
+                Setup: ws => FilesHostedTests.WriteOverflowing(ws, "t.jsonl")),
+            new HostedCase("transcript: counts past long, Test-TokenBudget", "Test-TokenBudget -Period Daily -Limit 1000 -Date 2026-11-23 -TranscriptRoot ./claude -Quiet", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument,
+                Setup: ws => FilesHostedTests.WriteOverflowing(ws, "claude/projects/p/s.jsonl")),
+            new HostedCase("transcript: negative and fractional usage, Import-SessionCost", "Import-SessionCost -SessionId s4 -TranscriptPath ./t.jsonl", Array.Empty<string>(), Unchanged: false,
+                Setup: ws => ws.Write("t.jsonl",
+                    "{\"type\":\"assistant\",\"timestamp\":\"2026-11-23T09:00:00Z\",\"requestId\":\"a\",\"message\":{\"id\":\"a\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":-1000000,\"output_tokens\":1}}}\n"
+                    + "{\"type\":\"assistant\",\"timestamp\":\"2026-11-23T09:00:01Z\",\"requestId\":\"b\",\"message\":{\"id\":\"b\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":2.5,\"output_tokens\":1}}}\n", bom: false, crlf: false)),
+            new HostedCase("hooks: settings.json linked out of the workspace", "Install-TokenHook", new[] { "LinkOutsideWorkspace" }, ErrorCategory.PermissionDenied,
+                Setup: ws => LinkOut(ws, ".claude/settings.json", "{ \"model\": \"sonnet\" }\n")),
+            new HostedCase("log: token-usage.log linked out of the workspace", "Add-TokenUsage -Tokens 5", new[] { "LinkOutsideWorkspace" }, ErrorCategory.PermissionDenied,
+                Setup: ws => LinkOut(ws, "RLM/progress/token-usage.log")),
+            new HostedCase("log: the day's compaction log linked out of the workspace", "Register-CompactEvent -Trigger manual -SessionId s1 -Timestamp '2026-11-23T12:00:00Z'", new[] { "LinkOutsideWorkspace" }, ErrorCategory.PermissionDenied,
+                Setup: ws => LinkOut(ws, "RLM/progress/logs/" + TimeZoneInfo.ConvertTime(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero), TimeZoneInfo.Local).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ".md")),
         };
+
+        // A link from the workspace to a small file beside it, outside it (the fingerprints read through links).
+        private static void LinkOut(TempWorkspace ws, string relative, string content = "outside\n")
+        {
+            string link = ws.PathOf(relative);
+            string outside = ws.Root + ".outside-" + Path.GetFileName(relative);
+            File.WriteAllText(outside, content);
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            File.CreateSymbolicLink(link, outside);
+        }
 
         public static IEnumerable<object[]> CaseNames => Cases.Select(c => new object[] { c.Name });
 
@@ -195,7 +223,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
         }
 
         [Fact]
-        public void Corpus_ShouldHaveTheStatedSize() => Assert.Equal(53 + 27, Cases.Count);
+        public void Corpus_ShouldHaveTheStatedSize() => Assert.Equal(53 + 27 + 7, Cases.Count);
 
         private static bool IsTokenFile(string relative) =>
             relative.StartsWith(Path.Combine("RLM", "progress", "token-usage"), StringComparison.Ordinal)

@@ -153,7 +153,8 @@ namespace RlmTokens.Capture
             using (FolderTransaction tx = _tracker.Store.BeginUpdate(folder, cancellation))
             {
                 // A log that does not end with a newline (hand edits) would glue the objects; that still parses, but keep it tidy.
-                if (File.Exists(path) && !EndsWithNewline(path)) { text = "\n" + text; }
+                // Checked first: a FIFO or device there would block the open below, holding the lock.
+                if (SafeFiles.CheckReadable(path) && !EndsWithNewline(path)) { text = "\n" + text; }
                 // token-tracker.sh's readers (jq) do not expect a BOM: a log started here has none.
                 tx.AppendText(path, text, withBom: false);
                 if (updateMetrics && together) { RlmMetricsFile.Stage(tx, metrics, entry, problems); }

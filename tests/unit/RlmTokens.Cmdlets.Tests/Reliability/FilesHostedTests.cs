@@ -228,6 +228,20 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             Assert.Equal(true, Assert.Single(output).BaseObject);
         }
 
+        [Fact]
+        public void AddTokenUsage_TokenUsageLogThatIsAFifo_ShouldFailAtOnceAndLeaveTheLockFree()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) { return; }
+            using var ws = new TempWorkspace();
+            string fifo = MakeFifo(ws.PathOf("RLM/progress/token-usage.log"));
+
+            using PowerShellHost ps = RunBounded(ws.Root, "Add-TokenUsage -Tokens 5 -Model claude-sonnet-4-6");
+            using PowerShellHost next = RunBounded(ws.Root, "Add-TokenEstimate -Operation Tool -ToolName Bash");
+
+            AssertError(Assert.Single(ps.Errors), "NotARegularFile", "AddTokenUsageCommand", ErrorCategory.InvalidType, fifo);
+            Assert.Empty(next.Errors);
+        }
+
         // ---- Settings files that are links ----
 
         private const string RlmSettings = "{\n  \"hooks\": {\n    \"PostToolUse\": [ { \"matcher\": \"Read\", \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -File .claude/scripts/estimate-tokens.ps1\" } ] } ]\n  }\n}\n";

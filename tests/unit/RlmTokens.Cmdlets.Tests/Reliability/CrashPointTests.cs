@@ -148,9 +148,18 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
 
         private static readonly ConcurrentDictionary<string, Lazy<Reference>> s_references = new ConcurrentDictionary<string, Lazy<Reference>>();
 
-        /// <summary>Every (scenario, k) for k in 1..steps.</summary>
-        public static IEnumerable<object[]> KillPoints() =>
-            Scenarios.Values.SelectMany(s => Enumerable.Range(1, s.Steps).Select(k => new object[] { s.Name, k }));
+        // The session changes here; the captures (cost, compaction) in CaptureCrashPointTests, so that
+        // xunit runs the two halves side by side (each crash point is a few rlm-pwsh processes).
+        private static readonly string[] s_captures = { "ImportSessionCost-CostText", "ImportSessionCost-SessionEndTranscript", "RegisterCompactEvent-Hook" };
+
+        /// <summary>Every (scenario, k) for k in 1..steps of the session changes.</summary>
+        public static IEnumerable<object[]> KillPoints() => PointsOf(Scenarios.Keys.Except(s_captures));
+
+        /// <summary>Every (scenario, k) for k in 1..steps of the capture changes.</summary>
+        public static IEnumerable<object[]> CaptureKillPoints() => PointsOf(s_captures);
+
+        private static IEnumerable<object[]> PointsOf(IEnumerable<string> names) =>
+            names.SelectMany(n => Enumerable.Range(1, Scenarios[n].Steps).Select(k => new object[] { n, k }));
 
         public static IEnumerable<object[]> ScenarioNames() => Scenarios.Keys.Select(n => new object[] { n });
 
@@ -171,7 +180,9 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
 
         [Theory]
         [MemberData(nameof(KillPoints))]
-        public void Change_KilledAtStep_ShouldLeaveBeforeOrAfterAndARerunShouldGiveAfterOnce(string scenario, int step)
+        public void Change_KilledAtStep_ShouldLeaveBeforeOrAfterAndARerunShouldGiveAfterOnce(string scenario, int step) => KilledAt(scenario, step);
+
+        internal static void KilledAt(string scenario, int step)
         {
             CrashScenario s = Scenarios[scenario];
             Reference reference = ReferenceOf(scenario);
@@ -199,9 +210,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             }
         }
 
-        [Theory]
-        [MemberData(nameof(IoErrorPoints))]
-        public void Change_FullDiskAtStep_ShouldReportAnErrorRecordAndLeaveBeforeOrAfter(string scenario, int step)
+        internal static void FullDiskAt(string scenario, int step)
         {
             CrashScenario s = Scenarios[scenario];
             Reference reference = ReferenceOf(scenario);
@@ -369,5 +378,21 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
                 }
             }
         }
+    }
+
+    /// <summary>The capture changes' crash points (see <see cref="CrashPointTests"/>).</summary>
+    public sealed class CaptureCrashPointTests
+    {
+        [Theory]
+        [MemberData(nameof(CrashPointTests.CaptureKillPoints), MemberType = typeof(CrashPointTests))]
+        public void Change_KilledAtStep_ShouldLeaveBeforeOrAfterAndARerunShouldGiveAfterOnce(string scenario, int step) => CrashPointTests.KilledAt(scenario, step);
+    }
+
+    /// <summary>Full disk (RLMTOKENS_FAULT_MODE=ioerror) at each step of three changes (see <see cref="CrashPointTests"/>).</summary>
+    public sealed class FullDiskPointTests
+    {
+        [Theory]
+        [MemberData(nameof(CrashPointTests.IoErrorPoints), MemberType = typeof(CrashPointTests))]
+        public void Change_FullDiskAtStep_ShouldReportAnErrorRecordAndLeaveBeforeOrAfter(string scenario, int step) => CrashPointTests.FullDiskAt(scenario, step);
     }
 }

@@ -78,11 +78,15 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
                 holder.Kill();
             }
 
-            _output.WriteLine("hook calls: " + times.Count + ", max " + times.Max() + " ms, median " + times.OrderBy(t => t).ElementAt(times.Count / 2) + " ms");
+            var firsts = times.Where((_, i) => i % each == 0).ToList();
+            var others = times.Where((_, i) => i % each != 0).ToList();
+            _output.WriteLine("hook calls: " + times.Count + ", max " + times.Max() + " ms, median " + times.OrderBy(t => t).ElementAt(times.Count / 2)
+                + " ms; first call of each process max " + firsts.Max() + " ms, the others max " + others.Max() + " ms");
             Assert.Equal(processes * each, times.Count);
             Assert.Equal(processes * each, spooled);
             // Each call gave up at the bound: a generous correctness bound, not a timing measurement.
-            Assert.All(times, t => Assert.True(t <= HookBound.TotalMilliseconds + 3000, "a hook call took " + t + " ms"));
+            // (Ten processes start at once on what may be a two-core machine: the slack is wide on purpose.)
+            Assert.All(times, t => Assert.True(t <= HookBound.TotalMilliseconds + 4000, "a hook call took " + t + " ms"));
 
             // The next holder of the lock (here a reader, which recovers first) folds all 100 in, once.
             using (var ps = new PowerShellHost(ws.Root))
@@ -103,7 +107,9 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             Assert.Equal(calls, root.GetProperty("operations").GetProperty("tool_calls").GetInt64());
             Assert.Equal(calls * 50, root.GetProperty("tokens").GetProperty("input_estimated").GetInt64());
             using JsonDocument session = JsonDocument.Parse(File.ReadAllText(Path.Combine(ws.TokenUsage, "sessions", ClaudeId + ".json")));
-            Assert.Contains(calls.ToString(CultureInfo.InvariantCulture), session.RootElement.GetRawText(), StringComparison.Ordinal);
+            JsonElement estimate = session.RootElement.GetProperty("estimate");
+            Assert.Equal(calls, estimate.GetProperty("operations").GetProperty("tool_calls").GetInt64());
+            Assert.Equal(calls * 50, estimate.GetProperty("tokens").GetProperty("input_estimated").GetInt64());
         }
 
         internal static void Signal(string signal, int pid)

@@ -79,6 +79,20 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             ps.RunClean("$args[0] | Add-TokenEstimate", Hook(ws, claudeId, "PostToolUse", "\"tool_name\": \"" + tool + "\"", "\"tool_input\": {\"command\": \"ls\"}"));
         }
 
+        // Hook calls that find the lock busy (held here by this process) and spool their records.
+        private static void Spool(TempWorkspace ws, int records)
+        {
+            string hook = Hook(ws, ClaudeId, "PostToolUse", "\"tool_name\": \"Bash\"", "\"tool_input\": {\"command\": \"ls\"}").Replace("\n", " ", StringComparison.Ordinal);
+            using (new FileStream(Path.Combine(ws.TokenUsage, ".rlmtokens.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                ShellProcess.Result r = ShellProcess.Run("Import-Module " + ShellProcess.Quote(Repo.Manifest) + "; $json = @($input) -join ' '; 1.." + records
+                    + " | ForEach-Object { $json | Add-TokenEstimate -WarningAction SilentlyContinue }; if ($Error.Count) { 'ERROR' }",
+                    ws.Root, hook, new Dictionary<string, string?> { ["RLMTOKENS_HOOK_LOCK_TIMEOUT_MS"] = "50" });
+                Assert.True(r.ExitCode == 0 && !r.Stdout.Contains("ERROR", StringComparison.Ordinal), r.Stdout + r.Stderr);
+            }
+            Assert.Equal(records, Directory.GetFiles(Path.Combine(ws.TokenUsage, ".rlmtokens-spool"), "*.json").Length);
+        }
+
         /// <summary>The changes under test, each a row of the theories (by name: xunit serializes strings).</summary>
         internal static readonly IReadOnlyDictionary<string, CrashScenario> Scenarios = new[]
         {
@@ -140,6 +154,15 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
                 },
                 "$input | Update-TokenSession",
                 ws => Hook(ws, ClaudeId, "Stop", "\"transcript_path\": " + JsonSerializer.Serialize(Transcript))),
+            // The next hook after a stuck lock: it folds two spooled records in and adds its own, as one change.
+            new CrashScenario("AddTokenEstimate-FoldingTheSpool", 13,
+                (ps, ws) =>
+                {
+                    StartClaudeSession(ps, ws, ClaudeId, "2026-11-23T09:00:00Z");
+                    Spool(ws, 2);
+                },
+                "$input | Add-TokenEstimate",
+                ws => Hook(ws, ClaudeId, "PostToolUse", "\"tool_name\": \"Grep\"", "\"tool_input\": {\"pattern\": \"x\"}")),
             new CrashScenario("AddTokenUsage-Append", 4,
                 (ps, ws) => ps.RunClean("Add-TokenUsage -Path $args[0] -Tokens 100 -Agent coder -Branch main -Timestamp '2026-11-23T08:00:00Z'", ws.Root),
                 "Add-TokenUsage -Path $ws -InputTokens 300 -OutputTokens 200 -Agent tester -Task T-7 -Branch main -Timestamp '2026-11-23T09:00:00Z'",
@@ -196,6 +219,8 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             Dictionary<string, string> recovered = ReadThenSnapshot(ws);
             Assert.False(File.Exists(Path.Combine(ws.TokenUsage, ".rlmtokens.journal")), "the reader did not roll the journal forward");
             Assert.False(File.Exists(ws.PathOf("RLM/progress/.rlmtokens.journal")), "the log reader did not roll the log's journal forward");
+            string spool = Path.Combine(ws.TokenUsage, ".rlmtokens-spool");
+            Assert.False(Directory.Exists(spool) && Directory.GetFiles(spool, "*.json").Length > 0, "the reader did not fold the spool in");
             bool isBefore = Same(reference.Before, recovered);
             bool isAfter = Same(reference.After, recovered);
             Assert.True(isBefore || isAfter, "killed at step " + step + " (" + reference.Steps[step - 1] + "): neither before nor after\n" + Diff(reference.Before, reference.After, recovered));
@@ -251,10 +276,17 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
         // One traced run: the before state, the after state (each as a reader leaves it) and the steps.
         private static Reference BuildReference(CrashScenario s)
         {
+            // The before state from a workspace of its own: its reader folds in any spooled records, which
+            // in the other workspace are part of the traced change.
+            Dictionary<string, string> before;
+            using (var first = new TempWorkspace())
+            {
+                Host.Use(ps => s.Setup(ps, first));
+                before = ReadThenSnapshot(first);
+            }
             using var ws = new TempWorkspace();
             using var cache = new TempWorkspace(withRlm: false);
             Host.Use(ps => s.Setup(ps, ws));
-            Dictionary<string, string> before = ReadThenSnapshot(ws);
             string trace = Path.Combine(cache.Root, "trace.txt");
             ShellProcess.Result r = RunChange(s, ws, cache, new Dictionary<string, string?> { ["RLMTOKENS_FAULT_TRACE"] = trace });
             Assert.True(r.ExitCode == 0 && r.Stdout.Contains("NOERROR", StringComparison.Ordinal), s.Name + ": " + r.Stdout + r.Stderr);

@@ -199,12 +199,20 @@ namespace RlmTokens
         /// Completes a change a crashed writer left half-done and folds in spooled records, when there is
         /// any and the lock is free: readers call it first so that a report never shows half a change.
         /// </summary>
-        public IReadOnlyList<RlmTokensException> Recover(CancellationToken cancellation = default)
+        public IReadOnlyList<RlmTokensException> Recover(CancellationToken cancellation = default) =>
+            RecoverFolder(Workspace.TokenUsageFolder, cancellation);
+
+        /// <summary>
+        /// <see cref="Recover"/> for another locked folder of the workspace: the token log's folder
+        /// (RLM/progress), whose appends are journaled there. A reader of the log calls it first, so an
+        /// append committed by a killed writer is seen once it is committed, not only after the next write.
+        /// </summary>
+        public IReadOnlyList<RlmTokensException> RecoverFolder(string folder, CancellationToken cancellation = default)
         {
-            if (!Directory.Exists(Workspace.TokenUsageFolder)) { return Array.Empty<RlmTokensException>(); }
+            if (!Directory.Exists(folder)) { return Array.Empty<RlmTokensException>(); }
             try
             {
-                return _store.Recover(Workspace.TokenUsageFolder, cancellation);
+                return _store.Recover(folder, cancellation);
             }
             catch (RlmTokensException e)
             {

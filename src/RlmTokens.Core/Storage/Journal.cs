@@ -106,6 +106,8 @@ namespace RlmTokens.Storage
                 FaultInjection.Step("journal-written");
                 File.Move(temp, path, overwrite: true);
                 NativeFiles.SyncFolder(folder);
+                // Inside the try: an injected full disk here is reported as a real one would be.
+                FaultInjection.Step("journal-committed");
             }
             catch (UnauthorizedAccessException e)
             {
@@ -117,7 +119,6 @@ namespace RlmTokens.Storage
                 TryDelete(temp);
                 throw new DataFileWriteException(path, e);
             }
-            FaultInjection.Step("journal-committed");
         }
 
         /// <summary>Applies every step of the journal (each idempotent), flushes the folders and removes the journal.</summary>
@@ -132,11 +133,14 @@ namespace RlmTokens.Storage
             }
             foreach (string f in folders) { NativeFiles.SyncFolder(f); }
             string path = PathIn(folder);
-            try { File.Delete(path); }
+            try
+            {
+                File.Delete(path);
+                NativeFiles.SyncFolder(folder);
+                FaultInjection.Step("journal-removed");
+            }
             catch (IOException e) { throw new DataFileWriteException(path, e); }
             catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
-            NativeFiles.SyncFolder(folder);
-            FaultInjection.Step("journal-removed");
             return journal.Ops.Count;
         }
 
@@ -177,10 +181,10 @@ namespace RlmTokens.Storage
                         AppendOnce(target, op.Data ?? Array.Empty<byte>(), op.LengthBefore);
                         break;
                 }
+                FaultInjection.Step(op.Op + " " + Path.GetFileName(target));
             }
             catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(target, e); }
             catch (IOException e) { throw new DataFileWriteException(target, e); }
-            FaultInjection.Step(op.Op + " " + Path.GetFileName(target));
         }
 
         // A rename over the target in one step; on Windows a scanner can hold the target for a moment, so

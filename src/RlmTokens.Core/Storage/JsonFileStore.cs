@@ -516,7 +516,8 @@ namespace RlmTokens.Storage
                 Apply(ops[0]);
                 _committed = true;
                 NativeFiles.SyncFolder(Path.GetDirectoryName(ops[0].Path)!);
-                FaultInjection.Step(ops[0].Kind + " " + Path.GetFileName(ops[0].Path));
+                try { FaultInjection.Step(ops[0].Kind + " " + Path.GetFileName(ops[0].Path)); }
+                catch (IOException e) { throw new DataFileWriteException(ops[0].Path, e); }
                 return;
             }
             var journal = new JournalFile { CreatedAt = RlmTime.Format(_store.Clock.UtcNow) };
@@ -531,7 +532,19 @@ namespace RlmTokens.Storage
                     LengthBefore = op.LengthBefore,
                 });
             }
-            Journal.Commit(Folder, journal);
+            try
+            {
+                Journal.Commit(Folder, journal);
+            }
+            catch (RlmTokensException)
+            {
+                // A failure after the journal's rename (its folder flush, a full disk reported late): the
+                // change is committed, and the next lock holder rolls it forward from the temporary files
+                // the journal names. Removing them now (Dispose of an uncommitted change) would leave it
+                // half applied: its deletes done, its replaces lost. Under the lock any journal is ours.
+                if (File.Exists(Journal.PathIn(Folder))) { _committed = true; }
+                throw;
+            }
             _committed = true;
             Journal.RollForward(Folder, journal, _store.Boundary);
         }

@@ -21,11 +21,6 @@ namespace RlmTokens.Cmdlets
         private void WriteLog()
         {
             var log = new TokenUsageLog(Tracker);
-            // An append a killed writer committed to the journal is completed first (issue 11).
-            foreach (RlmTokens.Errors.RlmTokensException problem in Tracker.RecoverFolder(System.IO.Path.GetDirectoryName(log.LogFile)!, Cancellation))
-            {
-                WriteError(ErrorRecords.From(problem));
-            }
             Outcome<IReadOnlyList<TokenUsageLogRecord>> records = log.Read();
             WriteProblems(records);
             if (GroupBy is UsageGrouping grouping)

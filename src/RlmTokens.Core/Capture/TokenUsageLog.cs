@@ -184,15 +184,21 @@ namespace RlmTokens.Capture
             return new Outcome<IReadOnlyList<TokenUsageLogRecord>>(records, entries.Problems);
         }
 
-        /// <summary>The log's objects as written (with their <c>date</c> keys), oldest first; problems as <see cref="Read"/>.</summary>
+        /// <summary>
+        /// The log's objects as written (with their <c>date</c> keys), oldest first; problems as <see cref="Read"/>.
+        /// An append that a killed writer committed to the folder's journal is completed first, so every
+        /// reader (reports, budgets, optimization) sees it once it is committed, not only after the next write.
+        /// </summary>
         internal Outcome<IReadOnlyList<TokenLogEntry>> ReadEntries()
         {
             string path = LogFile;
             var records = new List<TokenLogEntry>();
-            var problems = new List<RlmTokensException>();
+            var problems = new List<RlmTokensException>(_tracker.RecoverFolder(Path.GetDirectoryName(path)!));
             byte[] bytes;
             try
             {
+                // Checked first: a FIFO or device there would block the open below.
+                if (!SafeFiles.CheckReadable(path)) { return new Outcome<IReadOnlyList<TokenLogEntry>>(records, problems); }
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 using var copy = new MemoryStream();
                 stream.CopyTo(copy);

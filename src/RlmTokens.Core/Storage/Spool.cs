@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using System.Threading;
 using System.Text.Json.Serialization;
 using RlmTokens.Errors;
 using RlmTokens.Json;
@@ -44,6 +45,8 @@ namespace RlmTokens.Storage
         /// <summary>A spool temp file older than this belongs to a writer killed mid-write.</summary>
         private static readonly TimeSpan s_staleTemp = TimeSpan.FromMinutes(5);
 
+        private static long s_sequence;
+
         public static string FolderIn(string dataFolder) => Path.Combine(dataFolder, FolderName);
 
         /// <summary>Writes one record durably (temporary file, flush, rename) and returns its path.</summary>
@@ -57,8 +60,11 @@ namespace RlmTokens.Storage
                 Pid = Environment.ProcessId,
                 Payload = payload,
             };
+            // Time, then process, then this process's own sequence: records of one process written in the
+            // same tick (a coarse or fixed clock) fold in the order they were written.
             string name = at.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfffffff", CultureInfo.InvariantCulture)
-                + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)
+                + "-" + Environment.ProcessId.ToString("D10", CultureInfo.InvariantCulture)
+                + "-" + Interlocked.Increment(ref s_sequence).ToString("D10", CultureInfo.InvariantCulture)
                 + "-" + Guid.NewGuid().ToString("N").Substring(0, 8) + ".json";
             string path = Path.Combine(folder, name);
             string temp = JsonFileStore.TempNameFor(path);

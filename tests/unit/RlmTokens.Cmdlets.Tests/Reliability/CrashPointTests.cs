@@ -167,6 +167,16 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
                 (ps, ws) => ps.RunClean("Add-TokenUsage -Path $args[0] -Tokens 100 -Agent coder -Branch main -Timestamp '2026-11-23T08:00:00Z'", ws.Root),
                 "Add-TokenUsage -Path $ws -InputTokens 300 -OutputTokens 200 -Agent tester -Task T-7 -Branch main -Timestamp '2026-11-23T09:00:00Z'",
                 _ => null),
+            // The same append where token-tracker.sh's metrics.json exists: the log and metrics.json change as one.
+            new CrashScenario("AddTokenUsage-AppendWithMetrics", 6,
+                (ps, ws) =>
+                {
+                    File.WriteAllText(ws.PathOf("RLM/progress/metrics.json"),
+                        "{\n  \"tokenUsage\": {\n    \"input\": 0,\n    \"output\": 0,\n    \"total\": 0,\n    \"totalCost\": 0,\n    \"dailyUsage\": {},\n    \"byAgent\": {},\n    \"byTask\": {}\n  },\n  \"agents\": {},\n  \"kept\": true\n}\n");
+                    ps.RunClean("Add-TokenUsage -Path $args[0] -Tokens 100 -Agent coder -Branch main -Timestamp '2026-11-23T08:00:00Z'", ws.Root);
+                },
+                "Add-TokenUsage -Path $ws -InputTokens 300 -OutputTokens 200 -Agent tester -Task T-7 -Branch main -Timestamp '2026-11-23T09:00:00Z'",
+                _ => null),
         }.ToDictionary(s => s.Name);
 
         private static readonly ConcurrentDictionary<string, Lazy<Reference>> s_references = new ConcurrentDictionary<string, Lazy<Reference>>();
@@ -188,7 +198,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
 
         /// <summary>Full disk at every step of the append, of a session's close and of a compaction.</summary>
         public static IEnumerable<object[]> IoErrorPoints() =>
-            new[] { "AddTokenUsage-Append", "StopTokenSession-Hook", "RegisterCompactEvent-Hook" }
+            new[] { "AddTokenUsage-Append", "AddTokenUsage-AppendWithMetrics", "StopTokenSession-Hook", "RegisterCompactEvent-Hook" }
                 .SelectMany(n => Enumerable.Range(1, Scenarios[n].Steps).Select(k => new object[] { n, k }));
 
         [Theory]

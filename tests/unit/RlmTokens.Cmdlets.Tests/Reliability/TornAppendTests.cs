@@ -60,6 +60,27 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             Assert.Empty(ps.Errors);
         }
 
+        [Fact]
+        public void AddTokenUsage_KilledAfterItsCommit_ShouldBeCountedOnceByTestTokenBudget()
+        {
+            using var ws = new TempWorkspace();
+            Assert.Contains("NOERROR", AddUsage(ws, 100, "coder").Stdout, StringComparison.Ordinal);
+            ShellProcess.Result killed = AddUsage(ws, 250, "tester", new Dictionary<string, string?> { ["RLMTOKENS_FAULT_AT"] = "2" });
+            Assert.Equal(137, killed.ExitCode);
+            Assert.True(File.Exists(ws.PathOf("RLM/progress/.rlmtokens.journal")));
+
+            // The budget is the first reader: it completes the committed append itself, not the next write.
+            using var ps = new PowerShellHost(ws.Root);
+            const string Budget = "Test-TokenBudget -Path $args[0] -Period Daily -Limit 100000 -Date 2026-11-23";
+            TokenBudgetStatus first = Assert.Single(ps.RunAs<TokenBudgetStatus>(Budget, ws.Root));
+            TokenBudgetStatus again = Assert.Single(ps.RunAs<TokenBudgetStatus>(Budget, ws.Root));
+
+            Assert.Empty(ps.Errors);
+            Assert.Equal(350, first.Used);
+            Assert.Equal(350, again.Used);
+            Assert.False(File.Exists(ws.PathOf("RLM/progress/.rlmtokens.journal")));
+        }
+
         [Theory]
         [InlineData(1)] // journal written, not committed: nothing happened
         [InlineData(2)] // committed, append not done

@@ -147,6 +147,19 @@ namespace RlmTokens.Core.Tests.Reliability
         }
 
         [Fact]
+        public void SpoolEntries_WrittenInTheSameTickByOneProcess_ShouldBePendingInTheOrderWritten()
+        {
+            using var ws = new ScratchWorkspace();
+            var written = new System.Collections.Generic.List<string>();
+            for (int i = 0; i < 200; i++)
+            {
+                written.Add(Spool.Write(ws.TokenUsage, "estimate", JsonSerializer.SerializeToElement(i), T0));
+            }
+
+            Assert.Equal(written, Spool.Pending(ws.TokenUsage));
+        }
+
+        [Fact]
         public void LockFileThatIsALink_ShouldBeRefusedAndItsTargetNeverCreated()
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) { return; }

@@ -30,14 +30,14 @@ namespace RlmTokens.Capture
         /// <summary>
         /// Stages the update of <paramref name="path"/> for <paramref name="entry"/> in <paramref name="tx"/>.
         /// Nothing is staged when the file is missing or blank (token-tracker.sh's jq leaves it empty when
-        /// it fails); a file that is not JSON, or whose totals are not numbers, is left unchanged and
+        /// it fails); a file that is not JSON, whose totals are not numbers, or that is no regular file (a FIFO) is left unchanged and
         /// reported in <paramref name="problems"/>, and the log record is still written.
         /// </summary>
         public static void Stage(FolderTransaction tx, string path, TokenLogEntry entry, ICollection<RlmTokensException> problems)
         {
             byte[]? bytes;
             try { bytes = ReadAll(path); }
-            catch (CorruptDataFileException e)
+            catch (RlmTokensException e) when (e is CorruptDataFileException || e is NotRegularFileException)
             {
                 problems.Add(e);
                 return;
@@ -188,25 +188,6 @@ namespace RlmTokens.Capture
             return withBom;
         }
 
-        private static byte[]? ReadAll(string path)
-        {
-            try
-            {
-                if (!File.Exists(path)) { return null; }
-                var info = new FileInfo(path);
-                if (info.Length > JsonFileStore.MaxDataFileBytes)
-                {
-                    throw new CorruptDataFileException(path, null, string.Format(CultureInfo.CurrentCulture, Resources.Messages.FileTooLarge, info.Length, JsonFileStore.MaxDataFileBytes));
-                }
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                return copy.ToArray();
-            }
-            catch (FileNotFoundException) { return null; }
-            catch (DirectoryNotFoundException) { return null; }
-            catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
-            catch (IOException e) { throw new DataFileReadException(path, e); }
-        }
+        private static byte[]? ReadAll(string path) => SafeFiles.ReadAllBytesOrNull(path, JsonFileStore.MaxDataFileBytes);
     }
 }

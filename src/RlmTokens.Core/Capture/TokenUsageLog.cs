@@ -194,21 +194,8 @@ namespace RlmTokens.Capture
             string path = LogFile;
             var records = new List<TokenLogEntry>();
             var problems = new List<RlmTokensException>(_tracker.RecoverFolder(Path.GetDirectoryName(path)!));
-            byte[] bytes;
-            try
-            {
-                // Checked first: a FIFO or device there would block the open below.
-                if (!SafeFiles.CheckReadable(path)) { return new Outcome<IReadOnlyList<TokenLogEntry>>(records, problems); }
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                bytes = copy.ToArray();
-            }
-            catch (FileNotFoundException) { return new Outcome<IReadOnlyList<TokenLogEntry>>(records, problems); }
-            catch (DirectoryNotFoundException) { return new Outcome<IReadOnlyList<TokenLogEntry>>(records, problems); }
-            catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
-            catch (IOException e) { throw new DataFileReadException(path, e); }
-            records.AddRange(Parse(bytes, path, problems));
+            byte[]? bytes = SafeFiles.ReadAllBytesOrNull(path);
+            if (bytes is not null) { records.AddRange(Parse(bytes, path, problems)); }
             return new Outcome<IReadOnlyList<TokenLogEntry>>(records, problems);
         }
 

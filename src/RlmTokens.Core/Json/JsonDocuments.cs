@@ -24,31 +24,8 @@ namespace RlmTokens.Json
         /// <exception cref="CorruptDataFileException">Not JSON.</exception>
         public static JsonDocument? Load(string path)
         {
-            byte[] bytes;
-            try
-            {
-                if (Directory.Exists(path)) { throw new DataFileReadException(path, new IOException(Resources.Messages.DirectoryInsteadOfFile)); }
-                var info = new FileInfo(path);
-                if (!info.Exists) { return null; }
-                if (info.Length > JsonFileStore.MaxDataFileBytes)
-                {
-                    throw new CorruptDataFileException(path, null, string.Format(CultureInfo.CurrentCulture, Resources.Messages.FileTooLarge, info.Length, JsonFileStore.MaxDataFileBytes));
-                }
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                bytes = new byte[stream.Length];
-                int read = 0;
-                while (read < bytes.Length)
-                {
-                    int n = stream.Read(bytes, read, bytes.Length - read);
-                    if (n == 0) { break; }
-                    read += n;
-                }
-            }
-            catch (FileNotFoundException) { return null; }
-            catch (DirectoryNotFoundException) { return null; }
-            catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
-            catch (IOException e) { throw new DataFileReadException(path, e); }
-            return Parse(path, bytes);
+            byte[]? bytes = SafeFiles.ReadAllBytesOrNull(path, JsonFileStore.MaxDataFileBytes);
+            return bytes is null ? null : Parse(path, bytes);
         }
 
         public static JsonDocument? Parse(string path, byte[] bytes)

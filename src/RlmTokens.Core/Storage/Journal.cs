@@ -71,15 +71,8 @@ namespace RlmTokens.Storage
         public static JournalFile? Load(string folder)
         {
             string path = PathIn(folder);
-            byte[] bytes;
-            try
-            {
-                if (!SafeFiles.CheckReadable(path)) { return null; }
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (FileNotFoundException) { return null; }
-            catch (IOException e) { throw new DataFileReadException(path, e); }
-            catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
+            byte[]? bytes = SafeFiles.ReadAllBytesOrNull(path);
+            if (bytes is null) { return null; }
             try
             {
                 return JsonSerializer.Deserialize(bytes, RlmJsonContext.Files.JournalFile);

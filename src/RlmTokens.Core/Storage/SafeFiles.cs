@@ -35,6 +35,32 @@ namespace RlmTokens.Storage
             }
         }
 
+        /// <summary>
+        /// The bytes of a file, or null when it does not exist. It is checked to be a regular file first
+        /// (<see cref="CheckReadable"/>: a FIFO or device would block the open), opened without keeping
+        /// writers, renames or deletes out, and refused as <see cref="CorruptDataFileException"/> past
+        /// <paramref name="maxBytes"/> without being read. Errors as the store reports them.
+        /// </summary>
+        public static byte[]? ReadAllBytesOrNull(string path, long maxBytes = long.MaxValue)
+        {
+            try
+            {
+                if (!CheckReadable(path)) { return null; }
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                if (stream.Length > maxBytes)
+                {
+                    throw new CorruptDataFileException(path, null, string.Format(System.Globalization.CultureInfo.CurrentCulture, Resources.Messages.FileTooLarge, stream.Length, maxBytes));
+                }
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                return copy.ToArray();
+            }
+            catch (FileNotFoundException) { return null; }
+            catch (DirectoryNotFoundException) { return null; }
+            catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
+            catch (IOException e) { throw new DataFileReadException(path, e); }
+        }
+
         /// <summary>For a file about to be replaced (rename over it): absent, a regular file or a link (the link itself is replaced).</summary>
         public static void CheckReplaceable(string path)
         {

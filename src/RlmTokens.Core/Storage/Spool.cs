@@ -133,15 +133,8 @@ namespace RlmTokens.Storage
         /// <exception cref="JsonException">The file is not a spool entry.</exception>
         public static SpoolEntry? Read(string path)
         {
-            byte[] bytes;
-            try
-            {
-                if (!SafeFiles.CheckReadable(path)) { return null; }
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (FileNotFoundException) { return null; }
-            catch (IOException e) { throw new DataFileReadException(path, e); }
-            catch (UnauthorizedAccessException e) { throw new DataFileAccessDeniedException(path, e); }
+            byte[]? bytes = SafeFiles.ReadAllBytesOrNull(path);
+            if (bytes is null) { return null; }
             SpoolEntry? entry = JsonSerializer.Deserialize(bytes, RlmJsonContext.Files.SpoolEntry);
             if (entry is null || entry.Kind.Length == 0) { throw new JsonException("not a spool entry"); }
             entry.File = path;

@@ -242,6 +242,31 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             Assert.Empty(next.Errors);
         }
 
+        [Fact]
+        public void AddTokenUsage_MetricsJsonThatIsAFifo_ShouldReportItAndStillLogTheRecord()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) { return; }
+            using var ws = new TempWorkspace();
+            string fifo = MakeFifo(ws.PathOf("RLM/progress/metrics.json"));
+
+            using PowerShellHost ps = RunBounded(ws.Root, "Add-TokenUsage -Tokens 5 -Model claude-sonnet-4-6");
+
+            AssertError(Assert.Single(ps.Errors), "NotARegularFile", "AddTokenUsageCommand", ErrorCategory.InvalidType, fifo);
+            Assert.Contains("\"total\": 5", File.ReadAllText(ws.PathOf("RLM/progress/token-usage.log")), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void GetTokenUsage_ProjectConfigThatIsAFifo_ShouldReportItWithoutHanging()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) { return; }
+            using var ws = new TempWorkspace();
+            string fifo = MakeFifo(ws.PathOf("RLM/config/project-config.json"));
+
+            using PowerShellHost ps = RunBounded(ws.Root, "Test-TokenBudget -Period Daily -Limit 1000 -Date 2026-11-23");
+
+            Assert.Contains(ps.Errors, e => e.FullyQualifiedErrorId.StartsWith("NotARegularFile,", StringComparison.Ordinal) && Equals(e.TargetObject, fifo));
+        }
+
         // ---- Settings files that are links ----
 
         private const string RlmSettings = "{\n  \"hooks\": {\n    \"PostToolUse\": [ { \"matcher\": \"Read\", \"hooks\": [ { \"type\": \"command\", \"command\": \"pwsh -File .claude/scripts/estimate-tokens.ps1\" } ] } ]\n  }\n}\n";

@@ -25,6 +25,7 @@
         'Test-TokenBudget'
         'Uninstall-TokenHook'
         'Update-TokenSession'
+        'Watch-TokenUsage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,264 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Text;
+using RlmTokens.Cmdlets.Completion;
+using RlmTokens.Cmdlets.Resources;
+using RlmTokens.Errors;
+using RlmTokens.Live;
+using RlmTokens.Pricing;
+using RlmTokens.Transcripts;
+
+namespace RlmTokens.Cmdlets
+{
+    /// <summary>
+    /// Watch-TokenUsage: a live monitor of the active 5-hour block against a plan's limit, redrawn in place
+    /// every -RefreshSeconds until Ctrl+C; -Once writes one frame as an object.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Watch, "TokenUsage")]
+    [OutputType(typeof(TokenMonitorFrame))]
+    public sealed class WatchTokenUsageCommand : RlmTokensCmdlet
+    {
+        private const string Escape = "\u001b[";
+
+        /// <summary>The plan whose per-block limits the frame measures against. Default: Learned (the 90th percentile of past blocks).</summary>
+        [Parameter(Position = 0)]
+        public MonitorPlan Plan { get; set; } = MonitorPlan.Learned;
+
+        /// <summary>Tokens per 5-hour block: required with -Plan Custom, an override with any other plan.</summary>
+        [Parameter]
+        [ValidateRange(1L, long.MaxValue)]
+        public long? TokenLimit { get; set; }
+
+        /// <summary>USD per 5-hour block: the Custom plan's cost limit, or an override of the plan's.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1e12)]
+        public double? CostLimit { get; set; }
+
+        /// <summary>Seconds between frames.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int RefreshSeconds { get; set; } = 5;
+
+        /// <summary>Write one frame as an object and return.</summary>
+        [Parameter]
+        public SwitchParameter Once { get; set; }
+
+        /// <summary>The time the frames describe (default: the clock).</summary>
+        [Parameter]
+        public DateTimeOffset? Now { get; set; }
+
+        /// <summary>Where the transcripts are (as Get-TokenUsage -TranscriptRoot).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TranscriptRoot { get; set; }
+
+        /// <summary>Only these projects (wildcards).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Project { get; set; }
+
+        /// <summary>The time zone of "today", "this month" and the times shown. Default: local.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TimeZoneCompleter))]
+        public string? TimeZone { get; set; }
+
+        /// <summary>A LiteLLM-format price file that overrides the built-in prices.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PriceFile { get; set; }
+
+        /// <summary>The incremental cache folder (as Get-TokenUsage -CacheFolder).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CacheFolder { get; set; }
+
+        /// <summary>Read every transcript in full each frame and leave the cache alone.</summary>
+        [Parameter]
+        public SwitchParameter NoCache { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                if (Plan == MonitorPlan.Custom && TokenLimit is null)
+                {
+                    ThrowTerminatingError(ErrorRecords.Create("TokenLimitRequired", ErrorCategory.InvalidArgument, Plan, Strings.MonitorTokenLimitRequired));
+                }
+                TokenMonitor? monitor = CreateMonitor();
+                if (monitor is null) { return; }
+                if (Once) { WriteOnce(monitor); }
+                else { RunLoop(monitor); }
+            }
+            catch (RlmTokensException e)
+            {
+                ThrowTerminatingError(ErrorRecords.From(e));
+            }
+        }
+
+        private TokenMonitor? CreateMonitor()
+        {
+            MonitorSettings settings = new MonitorSettings { Plan = Plan, TokenLimit = TokenLimit, CostLimit = CostLimit, TimeZone = ResolveZone() };
+            foreach (string p in Project ?? Array.Empty<string>()) { settings.Projects.Add(p); }
+
+            TranscriptLocations locations = new TranscriptLocations
+            {
+                Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+                ClaudeConfigDir = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"),
+                CacheFolder = NoCache ? null : (CacheFolder is not null ? ResolveFilePath(CacheFolder) : DefaultTranscriptCacheFolder()),
+            };
+            foreach (string root in TranscriptRoot ?? Array.Empty<string>())
+            {
+                string full = ResolveFilePath(root);
+                if (!Directory.Exists(full))
+                {
+                    ThrowTerminatingError(ErrorRecords.From(new DataFileNotFoundException(full)));
+                }
+                locations.Roots.Add(full);
+            }
+            Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(WorkspaceOrNull(), PriceFile is null ? null : ResolveFilePath(PriceFile));
+            WriteProblems(prices);
+
+            TranscriptReadOptions options = new TranscriptReadOptions { CacheFolder = locations.CacheFolder, Cancellation = Cancellation };
+            foreach (string r in locations.ProjectRoots()) { options.ProjectRoots.Add(r); }
+            if (options.ProjectRoots.Count == 0)
+            {
+                WriteWarning(Strings.NoTranscriptsFound);
+                return null;
+            }
+            WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.ReadingTranscripts, string.Join(", ", options.ProjectRoots), locations.CacheFolder ?? "-"));
+            return new TokenMonitor(options, settings, prices.Value);
+        }
+
+        private void WriteOnce(TokenMonitor monitor)
+        {
+            MonitorReading reading = Read(monitor);
+            foreach (string warning in reading.Warnings) { WriteWarning(warning); }
+            WriteObject(reading.Frame);
+        }
+
+        private MonitorReading Read(TokenMonitor monitor)
+        {
+            try
+            {
+                return monitor.Next(Now ?? Clock.UtcNow);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        // Redraws in place until Ctrl+C (StopProcessing cancels the wait). With a VT host: the alternate screen,
+        // the cursor hidden, each frame drawn from the top; both restored in the finally. Without one: the
+        // frame is redrawn from where it started through RawUI, or, where the host cannot move the cursor,
+        // written again below.
+        private void RunLoop(TokenMonitor monitor)
+        {
+            PSHostUserInterface ui = Host.UI;
+            bool vt = SupportsVt(ui);
+            bool color = vt && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+            Coordinates? origin = null;
+            if (!vt)
+            {
+                try { origin = ui.RawUI.CursorPosition; }
+                catch (Exception e) when (e is NotImplementedException || e is NotSupportedException || e is HostException || e is IOException) { origin = null; }
+            }
+            bool entered = false;
+            try
+            {
+                if (vt)
+                {
+                    ui.Write(Escape + "?1049h" + Escape + "?25l" + Escape + "2J");
+                    entered = true;
+                }
+                while (!Cancellation.IsCancellationRequested)
+                {
+                    MonitorReading reading;
+                    try
+                    {
+                        reading = monitor.Next(Now ?? Clock.UtcNow);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                    int width = WindowWidth(ui);
+                    List<string> lines = new List<string>(MonitorRenderer.Render(reading.Frame, width, color));
+                    foreach (string w in reading.Warnings) { lines.Add((color ? Escape + "33m" : string.Empty) + "WARNING: " + w + (color ? Escape + "0m" : string.Empty)); }
+                    Draw(ui, lines, vt, width, ref origin);
+                    if (Cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(RefreshSeconds))) { break; }
+                }
+            }
+            finally
+            {
+                if (entered) { ui.Write(Escape + "0m" + Escape + "?25h" + Escape + "?1049l"); }
+            }
+        }
+
+        private static void Draw(PSHostUserInterface ui, List<string> lines, bool vt, int width, ref Coordinates? origin)
+        {
+            if (vt)
+            {
+                StringBuilder sb = new StringBuilder(Escape + "H");
+                foreach (string line in lines) { sb.Append(line).Append(Escape).Append("K\r\n"); }
+                sb.Append(Escape).Append('J');
+                ui.Write(sb.ToString());
+                return;
+            }
+            if (origin is Coordinates o)
+            {
+                try { ui.RawUI.CursorPosition = o; }
+                catch (Exception e) when (e is NotImplementedException || e is NotSupportedException || e is HostException || e is IOException || e is ArgumentException) { origin = null; }
+            }
+            if (origin is null) { ui.WriteLine(); }
+            foreach (string line in lines) { ui.WriteLine(line.PadRight(Math.Max(0, width - 1))); }
+        }
+
+        private static bool SupportsVt(PSHostUserInterface ui)
+        {
+            try { return ui.SupportsVirtualTerminal; }
+            catch (Exception e) when (e is NotImplementedException || e is NotSupportedException || e is PSNotImplementedException) { return false; }
+        }
+
+        private static int WindowWidth(PSHostUserInterface ui)
+        {
+            try
+            {
+                int w = ui.RawUI.WindowSize.Width;
+                return w > 0 ? w : 80;
+            }
+            catch (Exception e) when (e is NotImplementedException || e is NotSupportedException || e is HostException || e is IOException || e is NullReferenceException)
+            {
+                return 80;
+            }
+        }
+
+        private TimeZoneInfo ResolveZone()
+        {
+            if (string.IsNullOrEmpty(TimeZone)) { return System.TimeZoneInfo.Local; }
+            try
+            {
+                return System.TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+            }
+            catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("UnknownTimeZone", ErrorCategory.InvalidArgument, TimeZone,
+                    string.Format(CultureInfo.CurrentCulture, Strings.UnknownTimeZone, TimeZone)));
+                throw;
+            }
+        }
+
+        private Storage.Workspace? WorkspaceOrNull()
+        {
+            string root = !string.IsNullOrEmpty(Path) ? ResolveFilePath(Path!)
+                : Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR") is string env && env.Length > 0 ? ResolveFilePath(env)
+                : SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            return Directory.Exists(root) ? new Storage.Workspace(root) : null;
+        }
+    }
+}

@@ -173,7 +173,7 @@ namespace RlmTokens.Cmdlets
             {
                 if (vt)
                 {
-                    ui.Write(Escape + "?1049h" + Escape + "?25l" + Escape + "2J");
+                    WriteControl(ui, Escape + "?1049h" + Escape + "?25l" + Escape + "2J");
                     entered = true;
                 }
                 while (!Cancellation.IsCancellationRequested)
@@ -190,24 +190,60 @@ namespace RlmTokens.Cmdlets
                     int width = WindowWidth(ui);
                     List<string> lines = new List<string>(MonitorRenderer.Render(reading.Frame, width, color));
                     foreach (string w in reading.Warnings) { lines.Add((color ? Escape + "33m" : string.Empty) + "WARNING: " + w + (color ? Escape + "0m" : string.Empty)); }
-                    Draw(ui, lines, vt, width, ref origin);
+                    Draw(ui, lines, vt, width, ref origin, WriteControl);
                     if (Cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(RefreshSeconds))) { break; }
                 }
             }
             finally
             {
-                if (entered) { ui.Write(Escape + "0m" + Escape + "?25h" + Escape + "?1049l"); }
+                if (entered) { WriteControl(ui, Escape + "0m" + Escape + "?25h" + Escape + "?1049l"); }
             }
         }
 
-        private static void Draw(PSHostUserInterface ui, List<string> lines, bool vt, int width, ref Coordinates? origin)
+        // PowerShell 7 strips every escape sequence from host output while $PSStyle.OutputRendering is PlainText,
+        // as NO_COLOR sets it: cursor control and the alternate screen are not colors, so they are written with
+        // the rendering switched to Host for that one write (and switched back at once). Colors are never used
+        // under NO_COLOR.
+        private void WriteControl(PSHostUserInterface ui, string text)
+        {
+            PSPropertyInfo? rendering = null;
+            object? previous = null;
+            try
+            {
+                if (SessionState.PSVariable.GetValue("PSStyle") is object style)
+                {
+                    rendering = PSObject.AsPSObject(style).Properties["OutputRendering"];
+                    previous = rendering?.Value;
+                    if (previous is null || !string.Equals(previous.ToString(), "PlainText", StringComparison.Ordinal)) { rendering = null; }
+                    else { rendering!.Value = "Host"; }
+                }
+            }
+            catch (Exception e) when (e is ExtendedTypeSystemException || e is SetValueException || e is GetValueException || e is PSInvalidCastException)
+            {
+                rendering = null;
+            }
+            try
+            {
+                ui.Write(text);
+            }
+            finally
+            {
+                if (rendering is not null)
+                {
+                    try { rendering.Value = previous; }
+                    catch (Exception e) when (e is ExtendedTypeSystemException || e is SetValueException || e is PSInvalidCastException) { }
+                }
+            }
+        }
+
+        private static void Draw(PSHostUserInterface ui, List<string> lines, bool vt, int width, ref Coordinates? origin, Action<PSHostUserInterface, string> writeControl)
         {
             if (vt)
             {
                 StringBuilder sb = new StringBuilder(Escape + "H");
                 foreach (string line in lines) { sb.Append(line).Append(Escape).Append("K\r\n"); }
                 sb.Append(Escape).Append('J');
-                ui.Write(sb.ToString());
+                writeControl(ui, sb.ToString());
                 return;
             }
             if (origin is Coordinates o)

@@ -134,8 +134,9 @@ namespace RlmTokens.Live
                     if (day.CostUsd is double tc) { todayCost = tc; todayPriced = true; }
                 }
             }
-            f.TodayCostUsd = todayPriced ? todayCost : (double?)null;
-            f.MonthCostUsd = monthPriced ? monthCost : (double?)null;
+            // No usage costs nothing; usage with no price at all is unknown.
+            f.TodayCostUsd = todayPriced || f.TodayTokens == 0 ? todayCost : (double?)null;
+            f.MonthCostUsd = monthPriced || f.MonthTokens == 0 ? monthCost : (double?)null;
             return f;
         }
 

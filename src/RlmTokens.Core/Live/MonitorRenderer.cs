@@ -36,7 +36,7 @@ namespace RlmTokens.Live
                 string bar = "[" + new string('#', filled) + new string('-', barWidth - filled) + "]";
                 lines.Add("Block    " + Time(f.BlockStart) + "-" + Time(f.BlockEnd) + "  resets in " + Duration(f.MinutesLeft));
                 lines.Add("Tokens   " + C(tone, bar) + " " + f.PercentUsed.ToString("0.0", c) + "%");
-                lines.Add("         " + f.BlockTokens.ToString("N0", c) + " of " + f.TokenLimit.ToString("N0", c) + "  (" + f.TokensLeft.ToString("N0", c) + " left)");
+                lines.Add("         " + f.BlockTokens.ToString("N0", c) + " of " + f.TokenLimit.ToString("N0", c) + (f.TokensLeft >= 0 ? "  (" + f.TokensLeft.ToString("N0", c) + " left)" : "  (" + (-f.TokensLeft).ToString("N0", c) + " over)"));
                 lines.Add("Cost     " + Money(f.BlockCostUsd) + (f.CostKnown ? string.Empty : "+?") + (f.CostLimitUsd is double lim ? " of " + Money(lim) : string.Empty));
                 lines.Add("Burn     " + f.TokensPerMinute.ToString("N0", c) + " tokens/min  " + Money(f.CostPerHourUsd) + "/h");
                 lines.Add("Forecast " + f.ProjectedTokens.ToString("N0", c) + " tokens, " + Money(f.ProjectedCostUsd) + " at " + Time(f.BlockEnd));

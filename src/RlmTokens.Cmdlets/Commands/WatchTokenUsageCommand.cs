@@ -165,7 +165,7 @@ namespace RlmTokens.Cmdlets
             Coordinates? origin = null;
             if (!vt)
             {
-                try { origin = ui.RawUI.CursorPosition; }
+                try { origin = ui.RawUI?.CursorPosition; }
                 catch (Exception e) when (e is NotImplementedException || e is NotSupportedException || e is HostException || e is IOException) { origin = null; }
             }
             bool entered = false;

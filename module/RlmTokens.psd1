@@ -25,6 +25,7 @@
         'Test-TokenBudget'
         'Uninstall-TokenHook'
         'Update-TokenSession'
+        'Show-TokenStatusLine'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -20,12 +20,12 @@
         'Import-SessionCost'
         'Install-TokenHook'
         'Register-CompactEvent'
+        'Show-TokenStatusLine'
         'Start-TokenSession'
         'Stop-TokenSession'
         'Test-TokenBudget'
         'Uninstall-TokenHook'
         'Update-TokenSession'
-        'Show-TokenStatusLine'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -75,10 +75,25 @@ namespace RlmTokens.Cmdlets
 
         protected override void EndProcessing()
         {
+            StatusLineRequest request;
+            try
+            {
+                request = BuildRequest();
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                // Whatever the input names (a provider path, a broken -TranscriptRoot), the line still prints.
+                WriteVerbose(e.Message);
+                request = new StatusLineRequest { Input = StatusLineInput.TryParse(_input.ToString()), Now = Now ?? Clock.UtcNow, Color = UseColor(), Cancellation = Cancellation };
+            }
             StatusLineResult result;
             try
             {
-                result = StatusLineBuilder.Build(BuildRequest());
+                result = StatusLineBuilder.Build(request);
             }
             catch (OperationCanceledException)
             {
@@ -129,7 +144,15 @@ namespace RlmTokens.Cmdlets
             {
                 foreach (string r in locations.ProjectRoots()) { request.ProjectRoots.Add(r); }
             }
-            if (input.TranscriptPath is string tp) { input.TranscriptPath = ResolveFilePath(tp); }
+            if (input.TranscriptPath is string tp)
+            {
+                try { input.TranscriptPath = ResolveFilePath(tp); }
+                catch (Exception e) when (!(e is PipelineStoppedException))
+                {
+                    // Not a file system path (env:, a missing drive): the transcript is then not found.
+                    WriteVerbose(e.Message);
+                }
+            }
 
             // The workspace of the budgets: -Path, else the nearest folder holding RLM/ from the status's
             // project or working directory; a status from no workspace has no budget state.

@@ -168,6 +168,8 @@ namespace RlmTokens.Cmdlets.Tests
             new object[] { "array", "[1,2]", "no status input" },
             new object[] { "no transcript field", "{\"model\":{\"display_name\":\"Opus\"}}", "no transcript yet" },
             new object[] { "missing transcript", "{\"model\":{\"display_name\":\"Opus\"},\"transcript_path\":\"./claude/none.jsonl\"}", "no transcript yet" },
+            new object[] { "provider path", "{\"transcript_path\":\"env:HOME\"}", "no transcript yet" },
+            new object[] { "missing drive", "{\"transcript_path\":\"nodrive:/x.jsonl\",\"cwd\":\"nodrive:/\"}", "no transcript yet" },
             new object[] { "wrong types", "{\"model\":\"x\",\"cost\":[1],\"transcript_path\":17,\"context_window\":{\"context_window_size\":\"big\"}}", "no transcript yet" },
         };
 

@@ -20,6 +20,7 @@
         'Import-SessionCost'
         'Install-TokenHook'
         'Register-CompactEvent'
+        'Show-TokenStatusLine'
         'Start-TokenSession'
         'Stop-TokenSession'
         'Test-TokenBudget'

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Times Show-TokenStatusLine against `ccusage statusline` on the same transcripts, fed the same status
+# JSON on stdin as Claude Code's statusLine setting does. No timing assertion anywhere: this prints
+# medians and ratios (bench/README.md has the last figures).
+#
+#   bench/statusline.sh                 # 50 MB corpus, 15 runs each
+#   SIZE=50 RUNS=9 bench/statusline.sh
+#
+# What is timed (interleaved, RUNS times each; the OS file cache is warm for every tool):
+#   e2e          bash -c "rlm-pwsh -NoProfile -NonInteractive -Command 'Import-Module ...; $input | Show-TokenStatusLine'"
+#                with the JSON on stdin: the whole statusLine call, PowerShell's start-up included
+#   ccusage      bash -c "ccusage statusline --no-cache" (its full work on every call)
+#   ccusage-hit  bash -c "ccusage statusline" with its default 1-second output cache (a hit when
+#                nothing changed within the refresh interval)
+#   own-warm     Measure-Command { $json | Show-TokenStatusLine } inside one running session (module
+#                loaded, cache warm, nothing appended): the cmdlet's own work
+#   own-append   the same right after one response was appended to the session's transcript (as Claude
+#                Code calls it after each response)
+#
+# Environment: SIZE (MB, default 50), RUNS (default 15), SEED (default 42),
+# RLMTOKENS_BENCH_DIR (work folder OUTSIDE the repository; default $TMPDIR/rlmtokens-bench-statusline),
+# GEN (the generator; default ../shared/bench/gen-claude-transcripts.py, else bench/'s copy).
+# Needs: python3, node + npm (ccusage is installed into the work folder), dotnet.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${RLMTOKENS_BENCH_DIR:-${TMPDIR:-/tmp}/rlmtokens-bench-statusline}
+SIZE=${SIZE:-50}
+RUNS=${RUNS:-15}
+SEED=${SEED:-42}
+GEN=${GEN:-$REPO/../shared/bench/gen-claude-transcripts.py}
+[ -f "$GEN" ] || GEN=$REPO/bench/gen-claude-transcripts.py
+case "$WORK" in "$REPO"|"$REPO"/*) echo "RLMTOKENS_BENCH_DIR must be outside the repository" >&2; exit 2;; esac
+mkdir -p "$WORK/emptyhome"
+corpus=$WORK/corpus-$SIZE
+
+echo "== corpus ($SIZE MB, seed $SEED) in $WORK"
+[ -f "$corpus/manifest.json" ] || python3 "$GEN" --out "$corpus" --total-mb "$SIZE" --seed "$SEED"
+
+echo "== ccusage from npm into $WORK/ccusage"
+latest=$(npm view ccusage version)
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) native=@ccusage/ccusage-linux-x64 ;;
+  Linux-aarch64) native=@ccusage/ccusage-linux-arm64 ;;
+  Darwin-arm64) native=@ccusage/ccusage-darwin-arm64 ;;
+  *) native=@ccusage/ccusage-darwin-x64 ;;
+esac
+version=$latest
+if [ -z "$(npm view "$native@$latest" version 2>/dev/null)" ]; then version=$(npm view "$native" version); fi
+if [ ! -x "$WORK/ccusage/node_modules/.bin/ccusage" ] || [ "$(cat "$WORK/ccusage/.version" 2>/dev/null)" != "$version" ]; then
+  rm -rf "$WORK/ccusage"; mkdir -p "$WORK/ccusage"
+  npm install --prefix "$WORK/ccusage" --no-audit --no-fund "ccusage@$version" >/dev/null
+  echo "$version" > "$WORK/ccusage/.version"
+fi
+CCUSAGE=$WORK/ccusage/node_modules/.bin/ccusage
+echo "ccusage $version (latest on npm: $latest)"
+
+echo "== RlmTokens (Release) and rlm-pwsh"
+dotnet build -c Release "$REPO/src/RlmTokens.Cmdlets" >/dev/null
+dotnet build -c Release "$REPO/tools/RlmTokens.Shell" >/dev/null
+SHELL_DLL=$REPO/tools/RlmTokens.Shell/bin/Release/net10.0/rlm-pwsh.dll
+MODULE=$REPO/out/RlmTokens/RlmTokens.psd1
+
+export WORK corpus CCUSAGE SHELL_DLL MODULE RUNS SIZE
+python3 - <<'PY'
+import json, os, statistics, subprocess, time, uuid, datetime
+
+work, corpus, runs = os.environ["WORK"], os.environ["corpus"], int(os.environ["RUNS"])
+# A live session with current timestamps, so today's and the active block's figures are not empty.
+now = datetime.datetime.now(datetime.timezone.utc)
+sid = "5e55a0b1-0000-4000-8000-00000000beef"
+live_dir = os.path.join(corpus, "projects", "-bench-live")
+os.makedirs(live_dir, exist_ok=True)
+live = os.path.join(live_dir, sid + ".jsonl")
+n = [0]
+def line(t):
+    n[0] += 1
+    # Compact, as Claude Code writes it (a reader may pre-filter on '"type":"assistant"').
+    return json.dumps({"type": "assistant", "isSidechain": False, "sessionId": sid, "cwd": "/bench/live", "version": "2.0.31",
+        "timestamp": t.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "requestId": "req_live_%d" % n[0],
+        "message": {"id": "msg_live_%d" % n[0], "model": "claude-sonnet-4-5-20250929", "role": "assistant",
+            "usage": {"input_tokens": 40 + n[0], "output_tokens": 300, "cache_creation_input_tokens": 2000, "cache_read_input_tokens": 30000 + 100 * n[0]}}}, separators=(",", ":")) + "\n"
+with open(live, "w") as f:
+    for i in range(200):
+        f.write(line(now - datetime.timedelta(minutes=60) + datetime.timedelta(seconds=15 * i)))
+status = json.dumps({"session_id": sid, "transcript_path": live, "cwd": "/bench/live",
+    "model": {"id": "claude-sonnet-4-5-20250929", "display_name": "Sonnet 4.5"},
+    "workspace": {"current_dir": "/bench/live", "project_dir": "/bench/live"},
+    "version": "2.0.31", "output_style": {"name": "default"},
+    "cost": {"total_cost_usd": 1.23, "total_duration_ms": 60000, "total_api_duration_ms": 30000, "total_lines_added": 10, "total_lines_removed": 2}})
+
+env = {"PATH": os.environ["PATH"], "HOME": os.path.join(work, "emptyhome"), "TZ": "UTC", "CLAUDE_CONFIG_DIR": corpus,
+       "RLMTOKENS_CACHE_DIR": os.path.join(work, "rlmtokens-cache"), "NO_COLOR": "1", "DOTNET_CLI_TELEMETRY_OPTOUT": "1"}
+pwsh = "dotnet '%s' -NoProfile -NonInteractive -Command 'Import-Module %s; $input | Show-TokenStatusLine'" % (os.environ["SHELL_DLL"], os.environ["MODULE"])
+commands = {
+    "e2e": pwsh,
+    "ccusage": "'%s' statusline --no-cache" % os.environ["CCUSAGE"],
+    "ccusage-hit": "'%s' statusline" % os.environ["CCUSAGE"],
+}
+def run(cmd):
+    t = time.perf_counter()
+    p = subprocess.run(["bash", "-c", cmd], input=status, capture_output=True, text=True, env=env, cwd=work)
+    dt = time.perf_counter() - t
+    if p.returncode != 0: raise SystemExit("%s failed (%d): %s" % (cmd, p.returncode, p.stderr))
+    return dt, p.stdout.strip().splitlines()[0] if p.stdout.strip() else ""
+for name, cmd in commands.items():   # warm-up: the RlmTokens cache, ccusage's, the OS file cache
+    print("%-12s %s" % (name, run(cmd)[1]))
+times = {k: [] for k in commands}
+for _ in range(runs):
+    for name, cmd in commands.items():
+        times[name].append(run(cmd)[0])
+
+# The cmdlet's own work inside one session: warm, and right after an append.
+script = """
+Import-Module '%s'
+$json = [IO.File]::ReadAllText('%s')
+$null = $json | Show-TokenStatusLine
+foreach ($i in 1..%d) {
+  $w = (Measure-Command { $null = $json | Show-TokenStatusLine }).TotalMilliseconds
+  [IO.File]::AppendAllText('%s', [IO.File]::ReadAllLines('%s')[-1].Replace('msg_live_', 'msg_app' + $i + '_').Replace('req_live_', 'req_app' + $i + '_') + "`n")
+  $a = (Measure-Command { $null = $json | Show-TokenStatusLine }).TotalMilliseconds
+  'own-warm {0:0.000}' -f $w
+  'own-append {0:0.000}' -f $a
+}
+""" % (os.environ["MODULE"], os.path.join(work, "status.json"), runs, live, live)
+with open(os.path.join(work, "status.json"), "w") as f: f.write(status)
+p = subprocess.run(["dotnet", os.environ["SHELL_DLL"], "-NoProfile", "-NonInteractive", "-Command", script], capture_output=True, text=True, env=env, cwd=work)
+if p.returncode != 0: raise SystemExit(p.stderr)
+own = {"own-warm": [], "own-append": []}
+for l in p.stdout.split("\n"):
+    parts = l.split()
+    if len(parts) == 2 and parts[0] in own: own[parts[0]].append(float(parts[1]) / 1000)
+
+base = statistics.median(times["ccusage"])
+rows = [(k, statistics.median(v)) for k, v in list(times.items()) + list(own.items())]
+out = ["| %s MB corpus | median ms | ccusage (--no-cache) / this |" % os.environ["SIZE"], "|---|---|---|"]
+for k, m in rows:
+    out.append("| %s | %.1f | %.2fx |" % (k, m * 1000, base / m))
+print("\n== medians of %d runs" % runs)
+print("\n".join(out))
+with open(os.path.join(work, "summary.md"), "w") as f: f.write("\n".join(out) + "\n")
+PY

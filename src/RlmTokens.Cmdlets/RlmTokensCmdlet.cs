@@ -102,10 +102,45 @@ namespace RlmTokens.Cmdlets
         /// </summary>
         protected static string? DefaultTranscriptCacheFolder()
         {
-            string? env = Environment.GetEnvironmentVariable("RLMTOKENS_CACHE_DIR");
+            string? env = Environment.GetEnvironmentVariable(CacheFolderVariable);
             if (!string.IsNullOrEmpty(env)) { return env; }
             string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
             return string.IsNullOrEmpty(local) ? null : Transcripts.TranscriptCache.DefaultFolder(local);
+        }
+
+        /// <summary>The environment variable that moves the incremental transcript cache.</summary>
+        public const string CacheFolderVariable = "RLMTOKENS_CACHE_DIR";
+
+        /// <summary>A transcript reader's cache: none with -NoCache, else -CacheFolder resolved, else <see cref="DefaultTranscriptCacheFolder"/>.</summary>
+        protected string? TranscriptCacheFolder(string? cacheFolder, bool noCache) =>
+            noCache ? null : cacheFolder is not null ? ResolveFilePath(cacheFolder) : DefaultTranscriptCacheFolder();
+
+        /// <summary>A -TimeZone id as a zone (none: the local zone); an unknown id ends the cmdlet with UnknownTimeZone.</summary>
+        protected TimeZoneInfo ResolveTimeZone(string? id)
+        {
+            if (string.IsNullOrEmpty(id)) { return TimeZoneInfo.Local; }
+            try
+            {
+                return TimeZoneInfo.FindSystemTimeZoneById(id);
+            }
+            catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("UnknownTimeZone", ErrorCategory.InvalidArgument, id,
+                    string.Format(CultureInfo.CurrentCulture, Resources.Strings.UnknownTimeZone, id)));
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The workspace whose configuration (prices) a transcript reader uses: -Path, else
+        /// $env:CLAUDE_PROJECT_DIR, else the current location, when that folder exists; null otherwise.
+        /// </summary>
+        protected Workspace? ExistingWorkspaceOrNull()
+        {
+            string root = !string.IsNullOrEmpty(Path) ? ResolveFilePath(Path!)
+                : Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR") is string env && env.Length > 0 ? ResolveFilePath(env)
+                : SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            return Directory.Exists(root) ? new Workspace(root) : null;
         }
 
         /// <summary>

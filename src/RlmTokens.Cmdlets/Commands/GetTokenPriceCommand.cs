@@ -36,10 +36,7 @@ namespace RlmTokens.Cmdlets
             try
             {
                 string? file = PriceFile is null ? null : ResolveFilePath(PriceFile);
-                string root = !string.IsNullOrEmpty(Path) ? ResolveFilePath(Path!)
-                    : Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR") is string env && env.Length > 0 ? ResolveFilePath(env)
-                    : SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-                Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(System.IO.Directory.Exists(root) ? new Storage.Workspace(root) : null, file);
+                Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(ExistingWorkspaceOrNull(), file);
                 WriteProblems(prices);
                 _table = prices.Value;
             }

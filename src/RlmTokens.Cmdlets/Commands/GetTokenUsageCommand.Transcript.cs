@@ -17,7 +17,6 @@ namespace RlmTokens.Cmdlets
         private const string TranscriptSet = "Transcript";
 
         /// <summary>The environment variable that overrides the default cache folder.</summary>
-        public const string CacheFolderVariable = "RLMTOKENS_CACHE_DIR";
 
         /// <summary>Report exact usage from Claude Code's transcripts.</summary>
         [Parameter(Mandatory = true, ParameterSetName = TranscriptSet)]
@@ -61,13 +60,13 @@ namespace RlmTokens.Cmdlets
                 ThrowTerminatingError(ErrorRecords.Create("GroupingNotSupported", ErrorCategory.InvalidArgument, grouping,
                     string.Format(CultureInfo.CurrentCulture, Strings.TranscriptGroupingNotSupported, grouping)));
             }
-            TimeZoneInfo zone = ResolveZone();
+            TimeZoneInfo zone = ResolveTimeZone(TimeZone);
 
             TranscriptLocations locations = new TranscriptLocations
             {
                 Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
                 ClaudeConfigDir = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"),
-                CacheFolder = NoCache ? null : ResolveCacheFolder(),
+                CacheFolder = TranscriptCacheFolder(CacheFolder, NoCache),
             };
             foreach (string root in TranscriptRoot ?? Array.Empty<string>())
             {
@@ -79,7 +78,7 @@ namespace RlmTokens.Cmdlets
                 locations.Roots.Add(full);
             }
 
-            Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(WorkspaceOrNull(), PriceFile is null ? null : ResolveFilePath(PriceFile));
+            Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(ExistingWorkspaceOrNull(), PriceFile is null ? null : ResolveFilePath(PriceFile));
             WriteProblems(prices);
 
             TranscriptReadOptions options = new TranscriptReadOptions
@@ -133,36 +132,7 @@ namespace RlmTokens.Cmdlets
             }
         }
 
-        private TimeZoneInfo ResolveZone()
-        {
-            if (string.IsNullOrEmpty(TimeZone)) { return System.TimeZoneInfo.Local; }
-            try
-            {
-                return System.TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-            }
-            catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException)
-            {
-                ThrowTerminatingError(ErrorRecords.Create("UnknownTimeZone", ErrorCategory.InvalidArgument, TimeZone,
-                    string.Format(CultureInfo.CurrentCulture, Strings.UnknownTimeZone, TimeZone)));
-                throw;
-            }
-        }
 
-        private string? ResolveCacheFolder()
-        {
-            if (CacheFolder is not null) { return ResolveFilePath(CacheFolder); }
-            string? env = Environment.GetEnvironmentVariable(CacheFolderVariable);
-            if (!string.IsNullOrEmpty(env)) { return env; }
-            string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-            return string.IsNullOrEmpty(local) ? null : TranscriptCache.DefaultFolder(local);
-        }
 
-        private Storage.Workspace? WorkspaceOrNull()
-        {
-            string root = !string.IsNullOrEmpty(Path) ? ResolveFilePath(Path!)
-                : Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR") is string env && env.Length > 0 ? ResolveFilePath(env)
-                : SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-            return Directory.Exists(root) ? new Storage.Workspace(root) : null;
-        }
     }
 }

@@ -123,7 +123,7 @@ namespace RlmTokens.Cmdlets
                 Input = input,
                 Now = now,
                 TimeZone = zone,
-                CacheFolder = NoCache ? null : (CacheFolder is null ? DefaultTranscriptCacheFolder() : ResolveFilePath(CacheFolder)),
+                CacheFolder = TranscriptCacheFolder(CacheFolder, NoCache),
                 Color = UseColor(),
                 Cancellation = Cancellation,
             };

@@ -102,14 +102,14 @@ namespace RlmTokens.Cmdlets
 
         private TokenMonitor? CreateMonitor()
         {
-            MonitorSettings settings = new MonitorSettings { Plan = Plan, TokenLimit = TokenLimit, CostLimit = CostLimit, TimeZone = ResolveZone() };
+            MonitorSettings settings = new MonitorSettings { Plan = Plan, TokenLimit = TokenLimit, CostLimit = CostLimit, TimeZone = ResolveTimeZone(TimeZone) };
             foreach (string p in Project ?? Array.Empty<string>()) { settings.Projects.Add(p); }
 
             TranscriptLocations locations = new TranscriptLocations
             {
                 Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
                 ClaudeConfigDir = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"),
-                CacheFolder = NoCache ? null : (CacheFolder is not null ? ResolveFilePath(CacheFolder) : DefaultTranscriptCacheFolder()),
+                CacheFolder = TranscriptCacheFolder(CacheFolder, NoCache),
             };
             foreach (string root in TranscriptRoot ?? Array.Empty<string>())
             {
@@ -120,7 +120,7 @@ namespace RlmTokens.Cmdlets
                 }
                 locations.Roots.Add(full);
             }
-            Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(WorkspaceOrNull(), PriceFile is null ? null : ResolveFilePath(PriceFile));
+            Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(ExistingWorkspaceOrNull(), PriceFile is null ? null : ResolveFilePath(PriceFile));
             WriteProblems(prices);
 
             TranscriptReadOptions options = new TranscriptReadOptions { CacheFolder = locations.CacheFolder, Cancellation = Cancellation };
@@ -274,27 +274,6 @@ namespace RlmTokens.Cmdlets
             }
         }
 
-        private TimeZoneInfo ResolveZone()
-        {
-            if (string.IsNullOrEmpty(TimeZone)) { return System.TimeZoneInfo.Local; }
-            try
-            {
-                return System.TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-            }
-            catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException)
-            {
-                ThrowTerminatingError(ErrorRecords.Create("UnknownTimeZone", ErrorCategory.InvalidArgument, TimeZone,
-                    string.Format(CultureInfo.CurrentCulture, Strings.UnknownTimeZone, TimeZone)));
-                throw;
-            }
-        }
 
-        private Storage.Workspace? WorkspaceOrNull()
-        {
-            string root = !string.IsNullOrEmpty(Path) ? ResolveFilePath(Path!)
-                : Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR") is string env && env.Length > 0 ? ResolveFilePath(env)
-                : SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-            return Directory.Exists(root) ? new Storage.Workspace(root) : null;
-        }
     }
 }

@@ -20,8 +20,6 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
     {
         private const string ClaudeId = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
 
-        /// <summary>The hook-mode bound, as LockSettings.HookFromEnvironment has it by default.</summary>
-
         private readonly ITestOutputHelper _output;
 
         public StuckLockTests(ITestOutputHelper output) => _output = output;

@@ -115,6 +115,31 @@ namespace RlmTokens.Cmdlets
         protected string? TranscriptCacheFolder(string? cacheFolder, bool noCache) =>
             noCache ? null : cacheFolder is not null ? ResolveFilePath(cacheFolder) : DefaultTranscriptCacheFolder();
 
+        /// <summary>
+        /// Where a transcript reader looks: each of <paramref name="roots"/> resolved through PowerShell's
+        /// location (a folder that does not exist ends the cmdlet with its not-found error), else Claude
+        /// Code's own folders (under the home folder, or $env:CLAUDE_CONFIG_DIR); and its cache.
+        /// </summary>
+        protected Transcripts.TranscriptLocations ResolveTranscriptLocations(string[]? roots, string? cacheFolder, bool noCache)
+        {
+            var locations = new Transcripts.TranscriptLocations
+            {
+                Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+                ClaudeConfigDir = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"),
+                CacheFolder = TranscriptCacheFolder(cacheFolder, noCache),
+            };
+            foreach (string root in roots ?? Array.Empty<string>())
+            {
+                string full = ResolveFilePath(root);
+                if (!Directory.Exists(full))
+                {
+                    ThrowTerminatingError(ErrorRecords.From(new DataFileNotFoundException(full)));
+                }
+                locations.Roots.Add(full);
+            }
+            return locations;
+        }
+
         /// <summary>A -TimeZone id as a zone (none: the local zone); an unknown id ends the cmdlet with UnknownTimeZone.</summary>
         protected TimeZoneInfo ResolveTimeZone(string? id)
         {

@@ -62,21 +62,7 @@ namespace RlmTokens.Cmdlets
             }
             TimeZoneInfo zone = ResolveTimeZone(TimeZone);
 
-            TranscriptLocations locations = new TranscriptLocations
-            {
-                Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
-                ClaudeConfigDir = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"),
-                CacheFolder = TranscriptCacheFolder(CacheFolder, NoCache),
-            };
-            foreach (string root in TranscriptRoot ?? Array.Empty<string>())
-            {
-                string full = ResolveFilePath(root);
-                if (!Directory.Exists(full))
-                {
-                    ThrowTerminatingError(ErrorRecords.From(new DataFileNotFoundException(full)));
-                }
-                locations.Roots.Add(full);
-            }
+            TranscriptLocations locations = ResolveTranscriptLocations(TranscriptRoot, CacheFolder, NoCache);
 
             Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(ExistingWorkspaceOrNull(), PriceFile is null ? null : ResolveFilePath(PriceFile));
             WriteProblems(prices);

@@ -105,21 +105,7 @@ namespace RlmTokens.Cmdlets
             MonitorSettings settings = new MonitorSettings { Plan = Plan, TokenLimit = TokenLimit, CostLimit = CostLimit, TimeZone = ResolveTimeZone(TimeZone) };
             foreach (string p in Project ?? Array.Empty<string>()) { settings.Projects.Add(p); }
 
-            TranscriptLocations locations = new TranscriptLocations
-            {
-                Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
-                ClaudeConfigDir = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"),
-                CacheFolder = TranscriptCacheFolder(CacheFolder, NoCache),
-            };
-            foreach (string root in TranscriptRoot ?? Array.Empty<string>())
-            {
-                string full = ResolveFilePath(root);
-                if (!Directory.Exists(full))
-                {
-                    ThrowTerminatingError(ErrorRecords.From(new DataFileNotFoundException(full)));
-                }
-                locations.Roots.Add(full);
-            }
+            TranscriptLocations locations = ResolveTranscriptLocations(TranscriptRoot, CacheFolder, NoCache);
             Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(ExistingWorkspaceOrNull(), PriceFile is null ? null : ResolveFilePath(PriceFile));
             WriteProblems(prices);
 

@@ -203,9 +203,21 @@ namespace RlmTokens.Cmdlets.Tests
     {
         public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-        public static Process Start(string command, string workingDirectory, string? stdin = null, IDictionary<string, string?>? env = null)
+        public static Process Start(string command, string workingDirectory, string? stdin = null, IDictionary<string, string?>? env = null) =>
+            StartProcess("dotnet", new[] { Repo.ShellDll, "-NoProfile", "-NonInteractive", "-Command", command }, workingDirectory, stdin, env);
+
+        /// <summary>Starts <c>bash -c <paramref name="command"/></c>, as Claude Code runs a hook or statusLine command.</summary>
+        public static Process StartBash(string command, string workingDirectory, string? stdin = null, IDictionary<string, string?>? env = null) =>
+            StartProcess("bash", new[] { "-c", command }, workingDirectory, stdin, env);
+
+        /// <summary>Runs <c>bash -c <paramref name="command"/></c> to its end (see <see cref="StartBash"/>).</summary>
+        public static Result RunBash(string command, string workingDirectory, string? stdin = null, IDictionary<string, string?>? env = null, int timeoutSeconds = 120) =>
+            WaitFor(StartBash(command, workingDirectory, stdin, env), timeoutSeconds, "bash -c did not finish: " + command);
+
+        // Standard streams redirected as UTF-8; CLAUDE_PROJECT_DIR cleared and colour off unless env says otherwise.
+        private static Process StartProcess(string file, IEnumerable<string> arguments, string workingDirectory, string? stdin, IDictionary<string, string?>? env)
         {
-            var psi = new ProcessStartInfo("dotnet")
+            var psi = new ProcessStartInfo(file)
             {
                 WorkingDirectory = workingDirectory,
                 RedirectStandardInput = true,
@@ -215,11 +227,7 @@ namespace RlmTokens.Cmdlets.Tests
                 StandardOutputEncoding = Encoding.UTF8,
                 StandardErrorEncoding = Encoding.UTF8,
             };
-            psi.ArgumentList.Add(Repo.ShellDll);
-            psi.ArgumentList.Add("-NoProfile");
-            psi.ArgumentList.Add("-NonInteractive");
-            psi.ArgumentList.Add("-Command");
-            psi.ArgumentList.Add(command);
+            foreach (string argument in arguments) { psi.ArgumentList.Add(argument); }
             psi.Environment["CLAUDE_PROJECT_DIR"] = null;
             psi.Environment["NO_COLOR"] = "1";
             psi.Environment["TERM"] = "dumb";
@@ -230,15 +238,18 @@ namespace RlmTokens.Cmdlets.Tests
             return p;
         }
 
-        public static Result Run(string command, string workingDirectory, string? stdin = null, IDictionary<string, string?>? env = null, int timeoutSeconds = 120)
+        public static Result Run(string command, string workingDirectory, string? stdin = null, IDictionary<string, string?>? env = null, int timeoutSeconds = 120) =>
+            WaitFor(Start(command, workingDirectory, stdin, env), timeoutSeconds, "rlm-pwsh did not finish: " + command);
+
+        private static Result WaitFor(Process started, int timeoutSeconds, string timeoutMessage)
         {
-            using Process p = Start(command, workingDirectory, stdin, env);
+            using Process p = started;
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
             if (!p.WaitForExit(timeoutSeconds * 1000))
             {
                 p.Kill(entireProcessTree: true);
-                throw new TimeoutException("rlm-pwsh did not finish: " + command);
+                throw new TimeoutException(timeoutMessage);
             }
             return new Result(p.ExitCode, stdout.Result, stderr.Result);
         }

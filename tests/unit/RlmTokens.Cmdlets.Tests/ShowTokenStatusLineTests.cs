@@ -232,7 +232,7 @@ namespace RlmTokens.Cmdlets.Tests
             if (unix) { cases.Add(("{\"transcript_path\":" + JsonSerializer.Serialize(fifo) + "}", l => l == "Claude | transcript is not a regular file", null)); }
             foreach (var (stdin, expected, env) in cases)
             {
-                ShellProcess.Result r = RunBash(command, ws.Root, stdin, env);
+                ShellProcess.Result r = ShellProcess.RunBash(command, ws.Root, stdin, env);
                 Assert.True(r.ExitCode == 0, "exit " + r.ExitCode + ": " + r.Stderr);
                 Assert.Equal(string.Empty, r.Stderr.Trim());
                 string[] lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -248,38 +248,6 @@ namespace RlmTokens.Cmdlets.Tests
             PSObject result = Assert.Single(ps.RunClean("[System.Management.Automation.CommandCompletion]::CompleteInput($args[0], $args[0].Length, $null)", "Show-TokenStatusLine -Color "));
             var matches = Assert.IsType<CommandCompletion>(result.BaseObject).CompletionMatches.Select(m => m.CompletionText).ToList();
             Assert.Equal(new[] { "Always", "Auto", "Never" }, matches.OrderBy(x => x, StringComparer.Ordinal));
-        }
-
-        // As Claude Code runs a statusLine command: bash -c with the status JSON on stdin.
-        private static ShellProcess.Result RunBash(string command, string cwd, string stdin, IDictionary<string, string?>? env)
-        {
-            var psi = new ProcessStartInfo("bash")
-            {
-                WorkingDirectory = cwd,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardOutputEncoding = Encoding.UTF8,
-                StandardErrorEncoding = Encoding.UTF8,
-            };
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add(command);
-            psi.Environment["CLAUDE_PROJECT_DIR"] = null;
-            psi.Environment["NO_COLOR"] = "1";
-            psi.Environment["TERM"] = "dumb";
-            if (env is not null) { foreach (var kv in env) { psi.Environment[kv.Key] = kv.Value; } }
-            using Process p = Process.Start(psi)!;
-            p.StandardInput.Write(stdin);
-            p.StandardInput.Close();
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(120_000))
-            {
-                p.Kill(entireProcessTree: true);
-                throw new TimeoutException("rlm-pwsh did not finish");
-            }
-            return new ShellProcess.Result(p.ExitCode, stdout.Result, stderr.Result);
         }
 
         [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]

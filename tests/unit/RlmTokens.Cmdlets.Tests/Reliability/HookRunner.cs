@@ -58,26 +58,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
         public sealed record Run(string Event, int ExitCode, string Stdout, string Stderr, TimeSpan Took);
 
         /// <summary>Starts one hook command (bash -c) with <paramref name="stdin"/> on its standard input.</summary>
-        public Process Start(string command, string stdin)
-        {
-            var psi = new ProcessStartInfo("bash")
-            {
-                WorkingDirectory = Workspace,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardOutputEncoding = Encoding.UTF8,
-                StandardErrorEncoding = Encoding.UTF8,
-            };
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add(command);
-            foreach (var kv in Environment) { psi.Environment[kv.Key] = kv.Value; }
-            Process p = Process.Start(psi)!;
-            p.StandardInput.Write(stdin);
-            p.StandardInput.Close();
-            return p;
-        }
+        public Process Start(string command, string stdin) => ShellProcess.StartBash(command, Workspace, stdin, Environment);
 
         /// <summary>Runs one hook command to its end; a hook still running after <paramref name="timeoutSeconds"/> (Claude Code's hook timeout) is killed and reported.</summary>
         public Run Invoke(string hookEvent, string command, string stdin, int timeoutSeconds = 60)

@@ -31,27 +31,9 @@ for mb in $SIZES; do
   fi
 done
 
-echo "== ccusage from npm into $WORK/ccusage"
-latest=$(npm view ccusage version)
-case "$(uname -s)-$(uname -m)" in
-  Linux-x86_64) native=@ccusage/ccusage-linux-x64 ;;
-  Linux-aarch64) native=@ccusage/ccusage-linux-arm64 ;;
-  Darwin-arm64) native=@ccusage/ccusage-darwin-arm64 ;;
-  *) native=@ccusage/ccusage-darwin-x64 ;;
-esac
-version=$latest
-# The newest ccusage whose native binary for this platform is published (ccusage is a native binary
-# behind a small node launcher; without its platform package the launcher cannot run).
-if ! npm view "$native@$latest" version >/dev/null 2>&1 || [ -z "$(npm view "$native@$latest" version 2>/dev/null)" ]; then
-  version=$(npm view "$native" version)
-fi
-if [ ! -x "$WORK/ccusage/node_modules/.bin/ccusage" ] || [ "$(cat "$WORK/ccusage/.version" 2>/dev/null)" != "$version" ]; then
-  rm -rf "$WORK/ccusage"; mkdir -p "$WORK/ccusage"
-  npm install --prefix "$WORK/ccusage" --no-audit --no-fund "ccusage@$version" >/dev/null
-  echo "$version" > "$WORK/ccusage/.version"
-fi
-CCUSAGE=$WORK/ccusage/node_modules/.bin/ccusage
-echo "ccusage $version (latest on npm: $latest)"
+# shellcheck source=bench/ccusage-install.sh
+source "$REPO/bench/ccusage-install.sh"
+install_ccusage "$WORK"
 
 echo "== RlmTokens daily report: NativeAOT harness, and the cmdlet in rlm-pwsh"
 if dotnet publish -c Release "$REPO/bench/RlmTokens.DailyCli" -o "$WORK/rlmtokens-aot" >"$WORK/publish.log" 2>&1; then

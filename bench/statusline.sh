@@ -37,23 +37,9 @@ corpus=$WORK/corpus-$SIZE
 echo "== corpus ($SIZE MB, seed $SEED) in $WORK"
 [ -f "$corpus/manifest.json" ] || python3 "$GEN" --out "$corpus" --total-mb "$SIZE" --seed "$SEED"
 
-echo "== ccusage from npm into $WORK/ccusage"
-latest=$(npm view ccusage version)
-case "$(uname -s)-$(uname -m)" in
-  Linux-x86_64) native=@ccusage/ccusage-linux-x64 ;;
-  Linux-aarch64) native=@ccusage/ccusage-linux-arm64 ;;
-  Darwin-arm64) native=@ccusage/ccusage-darwin-arm64 ;;
-  *) native=@ccusage/ccusage-darwin-x64 ;;
-esac
-version=$latest
-if [ -z "$(npm view "$native@$latest" version 2>/dev/null)" ]; then version=$(npm view "$native" version); fi
-if [ ! -x "$WORK/ccusage/node_modules/.bin/ccusage" ] || [ "$(cat "$WORK/ccusage/.version" 2>/dev/null)" != "$version" ]; then
-  rm -rf "$WORK/ccusage"; mkdir -p "$WORK/ccusage"
-  npm install --prefix "$WORK/ccusage" --no-audit --no-fund "ccusage@$version" >/dev/null
-  echo "$version" > "$WORK/ccusage/.version"
-fi
-CCUSAGE=$WORK/ccusage/node_modules/.bin/ccusage
-echo "ccusage $version (latest on npm: $latest)"
+# shellcheck source=bench/ccusage-install.sh
+source "$REPO/bench/ccusage-install.sh"
+install_ccusage "$WORK"
 
 echo "== RlmTokens (Release) and rlm-pwsh"
 dotnet build -c Release "$REPO/src/RlmTokens.Cmdlets" >/dev/null

@@ -15,7 +15,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
     /// </summary>
     public sealed class FilesHostedTests
     {
-        private static readonly TimeSpan DoesNotHang = TimeSpan.FromSeconds(10);
+        private static readonly TimeSpan DoesNotHang = TimeSpan.FromSeconds(60);
 
         private static string Line(string cwd, string id, string input, string output = "0", string session = "c-1") =>
             "{\"type\":\"assistant\",\"sessionId\":\"" + session + "\",\"cwd\":" + JsonSerializer.Serialize(cwd) + ",\"timestamp\":\"2026-11-23T09:00:00Z\",\"requestId\":\"" + id

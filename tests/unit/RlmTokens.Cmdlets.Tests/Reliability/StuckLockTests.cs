@@ -45,7 +45,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
                 // Warm-up without the lock (-WhatIf touches nothing): the timed calls measure the wait, not the JIT.
                 + "Add-TokenEstimate -Operation Tool -ToolName Bash -Path " + ShellProcess.Quote(ws.Root) + " -WhatIf | Out-Null; "
                 + "foreach ($i in 1.." + each + ") { $sw = [Diagnostics.Stopwatch]::StartNew(); $json | Add-TokenEstimate -WarningVariable w -WarningAction SilentlyContinue; "
-                + "'MS=' + $sw.ElapsedMilliseconds; if ($w | Where-Object { \"$_\" -like '*.rlmtokens-spool*' }) { 'SPOOLED' } }; "
+                + "'MS=' + $sw.ElapsedMilliseconds; if ($w | Where-Object { \"$_\" -like '*busy for 2000 ms*.rlmtokens-spool*' }) { 'SPOOLED' } }; "
                 + "foreach ($e in $Error) { 'ERROR=' + $e.FullyQualifiedErrorId }";
             var times = new List<long>();
             int spooled = 0;
@@ -81,10 +81,9 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
                 + " ms; first call of each process max " + firsts.Max() + " ms, the others max " + others.Max() + " ms");
             Assert.Equal(processes * each, times.Count);
             Assert.Equal(processes * each, spooled);
-            // Each call gave up at the hook bound, not the interactive 30 s wait: a correctness bound, not a
-            // timing measurement (the times are reported above). Ten processes start at once on what may be a
-            // loaded two-core machine, where one call was seen to take 6.3 s: the bound is half the interactive wait.
-            Assert.All(times, t => Assert.True(t < TokenTracker.DefaultLockTimeout.TotalMilliseconds / 2, "a hook call took " + t + " ms"));
+            // Each call gave up at the hook bound, not the interactive 30 s wait: every one of them says it spooled
+            // after the hook bound (asserted above); the times are reported, not asserted, since ten processes
+            // starting at once on a loaded two-core machine take what the machine gives them.
 
             // The next holder of the lock (here a reader, which recovers first) folds all 100 in, once.
             using (var ps = new PowerShellHost(ws.Root))

@@ -26,6 +26,7 @@ namespace RlmTokens.Cmdlets
                 case InvalidHookSettingsException _:
                 case InvalidCostOutputException _:
                 case InvalidTranscriptException _:
+                case UnknownAgentFormatException _:
                     return ErrorCategory.InvalidData;
                 case NoOpenSessionException _:
                     return ErrorCategory.ObjectNotFound;

@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using RlmTokens.Agents;
 using RlmTokens.Cmdlets.Completion;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
@@ -52,42 +54,161 @@ namespace RlmTokens.Cmdlets
         [Parameter(ParameterSetName = TranscriptSet)]
         public SwitchParameter NoCache { get; set; }
 
+        /// <summary>Only these agents (Claude, Codex, Gemini, OpenCode). Default: every agent whose data is found.</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        [ValidateNotNullOrEmpty]
+        public AgentKind[]? Agent { get; set; }
+
+        /// <summary>Only these sessions (wildcards).</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? SessionId { get; set; }
+
+        /// <summary>One row per group and sub-group (ccusage's --breakdown is -Breakdown Model).</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        [ValidateNotNullOrEmpty]
+        public UsageGrouping[]? Breakdown { get; set; }
+
+        /// <summary>A named date range counted from -Now: Today, Yesterday, ThisWeek, LastWeek, ThisMonth, LastMonth.</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        public ReportPeriod? Period { get; set; }
+
+        /// <summary>The last n days up to and including today (from -Now).</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        [ValidateRange(1, 36500)]
+        public int? Last { get; set; }
+
+        /// <summary>The first day of a week, for -GroupBy Week and -Period ThisWeek/LastWeek. Default: Monday.</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        public DayOfWeek WeekStart { get; set; } = DayOfWeek.Monday;
+
+        /// <summary>The time -Period and -Last count from. Default: the current time.</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        public DateTimeOffset? Now { get; set; }
+
         private void ProcessTranscript()
         {
             UsageGrouping grouping = GroupBy ?? UsageGrouping.Day;
-            if (grouping == UsageGrouping.Task || grouping == UsageGrouping.Tool)
-            {
-                ThrowTerminatingError(ErrorRecords.Create("GroupingNotSupported", ErrorCategory.InvalidArgument, grouping,
-                    string.Format(CultureInfo.CurrentCulture, Strings.TranscriptGroupingNotSupported, grouping)));
-            }
+            CheckTranscriptGrouping(grouping, allowBlock: true);
             TimeZoneInfo zone = ResolveTimeZone(TimeZone);
 
             TranscriptLocations locations = ResolveTranscriptLocations(TranscriptRoot, CacheFolder, NoCache);
+            (DateTime? since, DateTime? until) = ResolveDateRange(zone);
 
             Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(ExistingWorkspaceOrNull(), PriceFile is null ? null : ResolveFilePath(PriceFile));
             WriteProblems(prices);
 
-            TranscriptReadOptions options = new TranscriptReadOptions
+            AgentLocations agentLocations = ResolveAgentLocations(locations);
+            HashSet<AgentKind> agents = new HashSet<AgentKind>(Agent ?? (AgentKind[])Enum.GetValues(typeof(AgentKind)));
+            List<UsageEntry> entries = new List<UsageEntry>();
+            TranscriptReadResult? read = null;
+            bool anyFolder = false;
+            if (agents.Contains(AgentKind.Claude))
             {
-                CacheFolder = locations.CacheFolder,
-                Cancellation = Cancellation,
-                Progress = new TranscriptReadProgress(),
-            };
-            foreach (string r in locations.ProjectRoots()) { options.ProjectRoots.Add(r); }
-            if (options.ProjectRoots.Count == 0)
+                TranscriptReadOptions options = new TranscriptReadOptions
+                {
+                    CacheFolder = locations.CacheFolder,
+                    Cancellation = Cancellation,
+                    Progress = new TranscriptReadProgress(),
+                };
+                foreach (string r in agentLocations.FoldersOf(AgentKind.Claude)) { options.ProjectRoots.Add(r); }
+                if (options.ProjectRoots.Count > 0)
+                {
+                    anyFolder = true;
+                    WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.ReadingTranscripts, string.Join(", ", options.ProjectRoots), locations.CacheFolder ?? "-"));
+                    read = ReadWithProgress(options);
+                    WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.TranscriptsRead, read.Files, read.FilesFromCache, read.BytesRead, read.Entries.Count));
+                    entries.AddRange(read.Entries);
+                }
+            }
+            agents.Remove(AgentKind.Claude);
+            if (agents.Count > 0)
+            {
+                foreach (AgentKind a in agents)
+                {
+                    IReadOnlyList<string> folders = agentLocations.FoldersOf(a);
+                    if (folders.Count > 0)
+                    {
+                        anyFolder = true;
+                        WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.ReadingAgentFolders, a, string.Join(", ", folders)));
+                    }
+                }
+                AgentReadResult others = AgentUsage.Read(agentLocations, agents, Cancellation);
+                WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.AgentFilesRead, others.Files, others.Entries.Count, others.Duplicates, others.TornTails));
+                foreach (RlmTokensException problem in others.Problems) { WriteError(ErrorRecords.From(problem)); }
+                foreach (string warning in others.Warnings()) { WriteWarning(warning); }
+                entries.AddRange(others.Entries);
+            }
+            if (!anyFolder)
             {
                 WriteWarning(Strings.NoTranscriptsFound);
                 return;
             }
-            WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.ReadingTranscripts, string.Join(", ", options.ProjectRoots), locations.CacheFolder ?? "-"));
 
-            TranscriptReadResult read = ReadWithProgress(options);
-            WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.TranscriptsRead, read.Files, read.FilesFromCache, read.BytesRead, read.Entries.Count));
-            TranscriptUsageQuery query = new TranscriptUsageQuery { GroupBy = grouping, Since = Since, Until = Until, TimeZone = zone };
+            TranscriptUsageQuery query = new TranscriptUsageQuery { GroupBy = grouping, Since = since, Until = until, TimeZone = zone, WeekStart = WeekStart };
             foreach (string p in Project ?? Array.Empty<string>()) { query.Projects.Add(p); }
-            TranscriptReportResult report = TranscriptReport.Build(read.Entries, query, prices.Value);
-            foreach (string warning in TranscriptUsage.Warnings(read, report)) { WriteWarning(warning); }
+            foreach (string id in SessionId ?? Array.Empty<string>()) { query.SessionIds.Add(id); }
+            foreach (UsageGrouping b in Breakdown ?? Array.Empty<UsageGrouping>())
+            {
+                CheckTranscriptGrouping(b, allowBlock: false);
+                query.Breakdown.Add(b);
+            }
+            TranscriptReportResult report = TranscriptReport.Build(entries, query, prices.Value);
+            if (read is not null)
+            {
+                foreach (string warning in TranscriptUsage.Warnings(read, report)) { WriteWarning(warning); }
+            }
+            else
+            {
+                foreach (string warning in TranscriptUsage.PriceWarnings(report)) { WriteWarning(warning); }
+            }
             foreach (TranscriptUsageRow row in report.Rows) { WriteObject(row); }
+        }
+
+        private void CheckTranscriptGrouping(UsageGrouping grouping, bool allowBlock)
+        {
+            if (grouping == UsageGrouping.Task || grouping == UsageGrouping.Tool || (!allowBlock && grouping == UsageGrouping.Block))
+            {
+                ThrowTerminatingError(ErrorRecords.Create("GroupingNotSupported", ErrorCategory.InvalidArgument, grouping,
+                    string.Format(CultureInfo.CurrentCulture, Strings.TranscriptGroupingNotSupported, grouping)));
+            }
+        }
+
+        // -Since/-Until, or -Period, or -Last: one way to name the days.
+        private (DateTime? Since, DateTime? Until) ResolveDateRange(TimeZoneInfo zone)
+        {
+            int ways = (Since is not null || Until is not null ? 1 : 0) + (Period is not null ? 1 : 0) + (Last is not null ? 1 : 0);
+            if (ways > 1)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("ConflictingDateRange", ErrorCategory.InvalidArgument, null, Strings.ConflictingDateRange));
+            }
+            DateTimeOffset now = Now ?? Clock.UtcNow;
+            if (Period is ReportPeriod period)
+            {
+                (DateTime s, DateTime u) = TranscriptReport.Range(period, now, zone, WeekStart);
+                return (s, u);
+            }
+            if (Last is int days)
+            {
+                (DateTime s, DateTime u) = TranscriptReport.LastDays(days, now, zone);
+                return (s, u);
+            }
+            return (Since, Until);
+        }
+
+        private static AgentLocations ResolveAgentLocations(TranscriptLocations locations)
+        {
+            AgentLocations agents = new AgentLocations
+            {
+                Home = locations.Home,
+                ClaudeConfigDir = locations.ClaudeConfigDir,
+                CodexHome = Environment.GetEnvironmentVariable("CODEX_HOME"),
+                GeminiCliHome = Environment.GetEnvironmentVariable("GEMINI_CLI_HOME"),
+                OpenCodeDataDir = Environment.GetEnvironmentVariable("OPENCODE_DATA_DIR"),
+                XdgDataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME"),
+            };
+            foreach (string root in locations.Roots) { agents.Roots.Add(root); }
+            return agents;
         }
 
         private TranscriptReadResult ReadWithProgress(TranscriptReadOptions options)

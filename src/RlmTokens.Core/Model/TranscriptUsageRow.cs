@@ -13,6 +13,9 @@ namespace RlmTokens
         /// <summary>The group: a date (yyyy-MM-dd), a week's Monday, a month (yyyy-MM), a block start, a session id, a project, a model, an agent or a branch.</summary>
         public string Key { get; set; } = string.Empty;
 
+        /// <summary>With -Breakdown: the sub-group (a model, a project, an agent ...; several joined with " / "); else empty.</summary>
+        public string Breakdown { get; set; } = string.Empty;
+
         /// <summary>The first response in the group (for Block: the block's start, floored to the hour).</summary>
         public DateTime Start { get; set; }
 
@@ -45,6 +48,9 @@ namespace RlmTokens
 
         /// <summary>The models used, sorted, joined with ", ".</summary>
         public string Models { get; set; } = string.Empty;
+
+        /// <summary>The coding agents of the group (Claude, Codex, Gemini, OpenCode), joined with ", ".</summary>
+        public string Agents { get; set; } = string.Empty;
 
         public UsagePrecision Precision { get; set; } = UsagePrecision.Exact;
     }

@@ -2,7 +2,7 @@ namespace RlmTokens
 {
     /// <summary>
     /// How Get-TokenUsage groups rows. Transcript reports (-Transcript) use Day, Week, Month, Session,
-    /// Project, Model, Agent, Block and Branch; log reports use Branch, Agent, Task, Model and Tool.
+    /// Project, Model, Agent, Block, Branch and Cli; log reports use Branch, Agent, Task, Model and Tool.
     /// </summary>
     public enum UsageGrouping
     {
@@ -19,5 +19,8 @@ namespace RlmTokens
         Branch,
         Task,
         Tool,
+
+        /// <summary>The coding agent the usage came from (Claude, Codex, Gemini, OpenCode); transcript reports only.</summary>
+        Cli,
     }
 }

@@ -22,6 +22,29 @@ namespace RlmTokens.Transcripts
 
         /// <summary>The zone of day, week and month boundaries and of the rows' times.</summary>
         public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Local;
+
+        /// <summary>Only these agents; none = all.</summary>
+        public ISet<AgentKind> Agents { get; } = new HashSet<AgentKind>();
+
+        /// <summary>Session id patterns (* and ?); none = all.</summary>
+        public IList<string> SessionIds { get; } = new List<string>();
+
+        /// <summary>Sub-groups within each group (ccusage's --breakdown is Model): one row per group and sub-group.</summary>
+        public IList<UsageGrouping> Breakdown { get; } = new List<UsageGrouping>();
+
+        /// <summary>The first day of a week (Week grouping and the ThisWeek/LastWeek periods).</summary>
+        public DayOfWeek WeekStart { get; set; } = DayOfWeek.Monday;
+    }
+
+    /// <summary>Named date ranges of a report, relative to a given now (Get-TokenUsage -Period).</summary>
+    public enum ReportPeriod
+    {
+        Today = 0,
+        Yesterday,
+        ThisWeek,
+        LastWeek,
+        ThisMonth,
+        LastMonth,
     }
 
     /// <summary>The rows of a report and the models that had no price.</summary>
@@ -51,6 +74,9 @@ namespace RlmTokens.Transcripts
             TimeZoneInfo zone = query.TimeZone ?? TimeZoneInfo.Local;
             List<Regex> patterns = new List<Regex>();
             foreach (string p in query.Projects) { patterns.Add(Glob(p)); }
+            List<Regex> sessionPatterns = new List<Regex>();
+            foreach (string p in query.SessionIds) { sessionPatterns.Add(Glob(p)); }
+            bool byAgent = query.Agents.Count > 0;
             DateTime? since = query.Since?.Date;
             DateTime? until = query.Until?.Date;
 
@@ -64,6 +90,8 @@ namespace RlmTokens.Transcripts
                     if (until is DateTime u && day > u) { continue; }
                 }
                 if (patterns.Count > 0 && !Matches(patterns, e)) { continue; }
+                if (byAgent && !query.Agents.Contains(e.Agent)) { continue; }
+                if (sessionPatterns.Count > 0 && !MatchesSession(sessionPatterns, e)) { continue; }
                 selected.Add(e);
             }
 
@@ -84,7 +112,7 @@ namespace RlmTokens.Transcripts
                         open = true;
                     }
                     last = e.Timestamp;
-                    Add(groups, key, e, prices, unknown, blockStart);
+                    Add(groups, WithBreakdown(key, e, query, zone), e, prices, unknown, blockStart);
                 }
             }
             else
@@ -102,34 +130,89 @@ namespace RlmTokens.Transcripts
                         long day = local.Ticks / TimeSpan.TicksPerDay;
                         if (!dayKeys.TryGetValue(day, out string? k))
                         {
-                            k = KeyOf(e, query.GroupBy, zone);
+                            k = KeyOf(e, query.GroupBy, zone, query.WeekStart);
                             dayKeys.Add(day, k);
                         }
                         key = k;
                     }
-                    else { key = KeyOf(e, query.GroupBy, zone); }
-                    Add(groups, key, e, prices, unknown, null);
+                    else { key = KeyOf(e, query.GroupBy, zone, query.WeekStart); }
+                    Add(groups, WithBreakdown(key, e, query, zone), e, prices, unknown, null);
                 }
             }
 
             List<TranscriptUsageRow> rows = new List<TranscriptUsageRow>(groups.Count);
             foreach (KeyValuePair<string, Group> kv in groups)
             {
-                rows.Add(kv.Value.ToRow(kv.Key, query.GroupBy, zone));
+                int cut = kv.Key.IndexOf(BreakdownSeparator);
+                TranscriptUsageRow row = kv.Value.ToRow(cut < 0 ? kv.Key : kv.Key.Substring(0, cut), query.GroupBy, zone);
+                if (cut >= 0) { row.Breakdown = kv.Key.Substring(cut + 1); }
+                rows.Add(row);
             }
             if (query.GroupBy == UsageGrouping.Session || query.GroupBy == UsageGrouping.Agent)
             {
-                rows.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : string.CompareOrdinal(a.Key, b.Key));
+                rows.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : CompareKeys(a, b));
             }
             else
             {
-                rows.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+                rows.Sort(CompareKeys);
             }
             return new TranscriptReportResult(rows, new List<string>(unknown));
         }
 
+        private const char BreakdownSeparator = '\u0001';
+
+        private static int CompareKeys(TranscriptUsageRow a, TranscriptUsageRow b)
+        {
+            int c = string.CompareOrdinal(a.Key, b.Key);
+            return c != 0 ? c : string.CompareOrdinal(a.Breakdown, b.Breakdown);
+        }
+
+        private static string WithBreakdown(string key, UsageEntry e, TranscriptUsageQuery query, TimeZoneInfo zone)
+        {
+            if (query.Breakdown.Count == 0) { return key; }
+            System.Text.StringBuilder b = new System.Text.StringBuilder(key).Append(BreakdownSeparator);
+            for (int i = 0; i < query.Breakdown.Count; i++)
+            {
+                if (i > 0) { b.Append(" / "); }
+                b.Append(KeyOf(e, query.Breakdown[i], zone, query.WeekStart));
+            }
+            return b.ToString();
+        }
+
+        /// <summary>
+        /// The first and last day (inclusive, dates in <paramref name="zone"/>) of a named period around
+        /// <paramref name="now"/>.
+        /// </summary>
+        public static (DateTime Since, DateTime Until) Range(ReportPeriod period, DateTimeOffset now, TimeZoneInfo zone, DayOfWeek weekStart)
+        {
+            DateTime today = TimeZoneInfo.ConvertTime(now, zone).Date;
+            DateTime week = today.AddDays(-(((int)today.DayOfWeek - (int)weekStart + 7) % 7));
+            DateTime month = new DateTime(today.Year, today.Month, 1);
+            switch (period)
+            {
+                case ReportPeriod.Today: return (today, today);
+                case ReportPeriod.Yesterday: return (today.AddDays(-1), today.AddDays(-1));
+                case ReportPeriod.ThisWeek: return (week, week.AddDays(6));
+                case ReportPeriod.LastWeek: return (week.AddDays(-7), week.AddDays(-1));
+                case ReportPeriod.ThisMonth: return (month, month.AddMonths(1).AddDays(-1));
+                case ReportPeriod.LastMonth: return (month.AddMonths(-1), month.AddDays(-1));
+                default: throw new ArgumentOutOfRangeException(nameof(period), period, null);
+            }
+        }
+
+        /// <summary>The last <paramref name="days"/> days up to and including today in <paramref name="zone"/>.</summary>
+        public static (DateTime Since, DateTime Until) LastDays(int days, DateTimeOffset now, TimeZoneInfo zone)
+        {
+            if (days < 1) { throw new ArgumentOutOfRangeException(nameof(days), days, null); }
+            DateTime today = TimeZoneInfo.ConvertTime(now, zone).Date;
+            return (today.AddDays(1 - days), today);
+        }
+
+        /// <summary>The group key of an entry (not for Block, which depends on the entries before it); weeks start on Monday.</summary>
+        public static string KeyOf(UsageEntry e, UsageGrouping grouping, TimeZoneInfo zone) => KeyOf(e, grouping, zone, DayOfWeek.Monday);
+
         /// <summary>The group key of an entry (not for Block, which depends on the entries before it).</summary>
-        public static string KeyOf(UsageEntry e, UsageGrouping grouping, TimeZoneInfo zone)
+        public static string KeyOf(UsageEntry e, UsageGrouping grouping, TimeZoneInfo zone, DayOfWeek weekStart)
         {
             switch (grouping)
             {
@@ -137,7 +220,7 @@ namespace RlmTokens.Transcripts
                     return TimeZoneInfo.ConvertTimeFromUtc(e.Timestamp, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 case UsageGrouping.Week:
                     DateTime d = TimeZoneInfo.ConvertTimeFromUtc(e.Timestamp, zone).Date;
-                    int back = ((int)d.DayOfWeek + 6) % 7;
+                    int back = ((int)d.DayOfWeek - (int)weekStart + 7) % 7;
                     return d.AddDays(-back).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 case UsageGrouping.Month:
                     return TimeZoneInfo.ConvertTimeFromUtc(e.Timestamp, zone).ToString("yyyy-MM", CultureInfo.InvariantCulture);
@@ -151,6 +234,8 @@ namespace RlmTokens.Transcripts
                     return e.IsSidechain ? (e.AgentId ?? "subagent") : "main";
                 case UsageGrouping.Branch:
                     return string.IsNullOrEmpty(e.GitBranch) ? "(none)" : e.GitBranch!;
+                case UsageGrouping.Cli:
+                    return AgentNames[(int)e.Agent];
                 default:
                     throw new ArgumentOutOfRangeException(nameof(grouping), grouping, null);
             }
@@ -189,6 +274,18 @@ namespace RlmTokens.Transcripts
             return t_lastPrice?.Cost(e.InputTokens, e.OutputTokens, e.CacheCreation5mTokens, e.CacheCreation1hTokens, e.CacheReadTokens);
         }
 
+        private static readonly string[] AgentNames = Enum.GetNames(typeof(AgentKind));
+
+        private static bool MatchesSession(List<Regex> patterns, UsageEntry e)
+        {
+            if (e.SessionId is null) { return false; }
+            foreach (Regex r in patterns)
+            {
+                if (r.IsMatch(e.SessionId)) { return true; }
+            }
+            return false;
+        }
+
         private static bool Matches(List<Regex> patterns, UsageEntry e)
         {
             foreach (Regex r in patterns)
@@ -206,6 +303,7 @@ namespace RlmTokens.Transcripts
         {
             private readonly HashSet<string> _sessions = new HashSet<string>(StringComparer.Ordinal);
             private readonly HashSet<string> _models = new HashSet<string>(StringComparer.Ordinal);
+            private int _agents;
             private string? _project;
             private string? _lastSession;
             private string? _lastModel;
@@ -240,6 +338,7 @@ namespace RlmTokens.Transcripts
                 }
                 if (e.SessionId is not null && !ReferenceEquals(e.SessionId, _lastSession)) { _sessions.Add(e.SessionId); _lastSession = e.SessionId; }
                 if (!ReferenceEquals(e.Model, _lastModel)) { _models.Add(e.Model); _lastModel = e.Model; }
+                _agents |= 1 << (int)e.Agent;
                 if (_project is null) { _project = e.Project; }
                 else if (!string.Equals(_project, e.Project, StringComparison.Ordinal)) { _manyProjects = true; }
             }
@@ -249,6 +348,16 @@ namespace RlmTokens.Transcripts
                 List<string> list = new List<string>(_models);
                 list.Sort(StringComparer.Ordinal);
                 return list;
+            }
+
+            private string AgentList()
+            {
+                List<string> names = new List<string>();
+                for (int i = 0; i < AgentNames.Length; i++)
+                {
+                    if ((_agents & (1 << i)) != 0) { names.Add(AgentNames[i]); }
+                }
+                return string.Join(", ", names);
             }
 
             public TranscriptUsageRow ToRow(string key, UsageGrouping grouping, TimeZoneInfo zone)
@@ -272,6 +381,7 @@ namespace RlmTokens.Transcripts
                     CostUsd = Cost is decimal c ? (double)c : (double?)null,
                     CostKnown = CostKnown,
                     Models = string.Join(", ", SortedModels()),
+                    Agents = AgentList(),
                     Precision = UsagePrecision.Exact,
                 };
             }

@@ -79,11 +79,15 @@ namespace RlmTokens.Transcripts
             {
                 warnings.Add(string.Format(CultureInfo.CurrentCulture, Resources.Messages.TranscriptNotRegularFile, f, SafeFiles.Describe(NativeFiles.TargetKindOf(f))));
             }
-            if (report is not null && report.UnknownModels.Count > 0)
-            {
-                warnings.Add(string.Format(CultureInfo.CurrentCulture, Resources.Messages.UnknownModelPrice, string.Join(", ", report.UnknownModels)));
-            }
+            if (report is not null) { warnings.AddRange(PriceWarnings(report)); }
             return warnings;
+        }
+
+        /// <summary>The warning of a report whose models have no price.</summary>
+        public static IReadOnlyList<string> PriceWarnings(TranscriptReportResult report)
+        {
+            if (report is null || report.UnknownModels.Count == 0) { return Array.Empty<string>(); }
+            return new[] { string.Format(CultureInfo.CurrentCulture, Resources.Messages.UnknownModelPrice, string.Join(", ", report.UnknownModels)) };
         }
     }
 }

@@ -8,6 +8,9 @@ namespace RlmTokens
     /// </summary>
     public sealed class UsageEntry
     {
+        /// <summary>The agent that logged the response (Claude for every Claude Code transcript and cached entry).</summary>
+        public AgentKind Agent { get; set; }
+
         /// <summary>When the response was logged (UTC).</summary>
         public DateTime Timestamp { get; set; }
 

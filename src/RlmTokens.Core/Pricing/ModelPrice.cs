@@ -53,6 +53,12 @@ namespace RlmTokens
 
         public PriceSource Source { get; set; }
 
+        /// <summary>When the price was taken: the built-in table's date (yyyy-MM), or the price or config file's last change (yyyy-MM-dd).</summary>
+        public string AsOf { get; set; } = Pricing.BuiltInPrices.AsOf;
+
+        /// <summary>Where the price came from: the built-in table's sources, or the price or config file's path.</summary>
+        public string SourceName { get; set; } = Pricing.BuiltInPrices.SourceName;
+
         internal ModelPrice Clone(string model) { ModelPrice p = (ModelPrice)MemberwiseClone(); p.Model = model; return p; }
 
         /// <summary>The cost of one request's usage.</summary>

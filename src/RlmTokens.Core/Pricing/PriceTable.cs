@@ -19,6 +19,7 @@ namespace RlmTokens.Pricing
     {
         private static readonly Regex s_date = new Regex(@"([-@]\d{8}|-\d{4}-\d{2}-\d{2})$", RegexOptions.CultureInvariant);
         private static readonly Regex s_bedrockVersion = new Regex(@"-v\d+(:\d+)?$", RegexOptions.CultureInvariant);
+        private static readonly Regex s_geminiVersion = new Regex(@"^(gemini-.+)-\d{3}$", RegexOptions.CultureInvariant);
         private static readonly Regex s_prefix = new Regex(@"^((anthropic|bedrock|bedrock_converse|vertex_ai|vertex_ai_beta|openai|azure|gemini|google|openrouter|github_copilot|converse)/)+", RegexOptions.CultureInvariant);
         private static readonly Regex s_region = new Regex(@"^((us|eu|apac|global|au|jp)\.)?(anthropic|openai|google)\.", RegexOptions.CultureInvariant);
 
@@ -54,14 +55,29 @@ namespace RlmTokens.Pricing
         /// </summary>
         public static PriceTable Create(string? priceFile, IDictionary<string, double>? costPerToken)
         {
+            return Create(priceFile, costPerToken, null);
+        }
+
+        /// <summary>As <see cref="Create(string?, IDictionary{string, double}?)"/>, naming the config file the costPerToken came from (shown as its source).</summary>
+        public static PriceTable Create(string? priceFile, IDictionary<string, double>? costPerToken, string? configFile)
+        {
             List<ModelPrice> prices = new List<ModelPrice>(BuiltInPrices.All());
             PriceTable table = new PriceTable(prices);
             if (priceFile is not null)
             {
                 foreach (ModelPrice p in LiteLlmPriceFile.Read(priceFile)) { table.Put(p); }
             }
-            if (costPerToken is not null) { table.ApplyCostPerToken(costPerToken); }
+            if (costPerToken is not null) { table.ApplyCostPerToken(costPerToken, configFile); }
             return table;
+        }
+
+        /// <summary>The date of a file's last change (yyyy-MM-dd, UTC), or empty when it cannot be read.</summary>
+        internal static string DateOf(string? path)
+        {
+            if (path is null) { return string.Empty; }
+            try { return File.GetLastWriteTimeUtc(path).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture); }
+            catch (IOException) { return string.Empty; }
+            catch (UnauthorizedAccessException) { return string.Empty; }
         }
 
         /// <summary>The price of a model name as a transcript spells it, or null when unknown.</summary>
@@ -81,18 +97,26 @@ namespace RlmTokens.Pricing
         /// <summary>The name a model is matched by: lower case, without provider prefix, date or version suffix.</summary>
         public static string Normalize(string model)
         {
-            string m = model.Trim().ToLowerInvariant();
-            m = s_prefix.Replace(m, string.Empty);
-            m = s_region.Replace(m, string.Empty);
+            string m = WithoutProvider(model);
             m = s_bedrockVersion.Replace(m, string.Empty);
+            m = s_geminiVersion.Replace(m, "$1");
             m = s_date.Replace(m, string.Empty);
             if (m.EndsWith("-latest", StringComparison.Ordinal)) { m = m.Substring(0, m.Length - 7); }
             return m;
         }
 
+        // Lower case, without provider prefix or region: openai/gpt-4o-2024-05-13 is still the dated snapshot.
+        private static string WithoutProvider(string model)
+        {
+            string m = model.Trim().ToLowerInvariant();
+            m = s_prefix.Replace(m, string.Empty);
+            return s_region.Replace(m, string.Empty);
+        }
+
         private ModelPrice? FindCore(string model)
         {
             if (_exact.TryGetValue(model, out ModelPrice? p)) { return p; }
+            if (_exact.TryGetValue(WithoutProvider(model), out p)) { return p; }
             string n = Normalize(model);
             if (_exact.TryGetValue(n, out p)) { return p; }
             if (_normalized.TryGetValue(n, out p)) { return p; }
@@ -104,19 +128,23 @@ namespace RlmTokens.Pricing
             string n = Normalize(p.Model);
             if (p.Source != PriceSource.BuiltIn)
             {
-                // An override replaces every variant of the model that came from a weaker source.
+                // An override of the plain name replaces every variant of the model that came from a weaker
+                // source; an override of a dated snapshot (gpt-4o-2024-05-13) replaces that snapshot only.
+                string own = WithoutProvider(p.Model);
+                bool plain = string.Equals(own, n, StringComparison.Ordinal);
                 if (_variants.TryGetValue(n, out List<string>? names))
                 {
                     for (int i = names.Count - 1; i >= 0; i--)
                     {
-                        if (_exact.TryGetValue(names[i], out ModelPrice? v) && v.Source < p.Source)
+                        if (_exact.TryGetValue(names[i], out ModelPrice? v) && v.Source < p.Source
+                            && (plain || string.Equals(WithoutProvider(names[i]), own, StringComparison.Ordinal)))
                         {
                             _exact.Remove(names[i]);
                             names.RemoveAt(i);
                         }
                     }
                 }
-                if (_normalized.TryGetValue(n, out ModelPrice? old) && old.Source < p.Source) { _normalized.Remove(n); }
+                if (plain && _normalized.TryGetValue(n, out ModelPrice? old) && old.Source < p.Source) { _normalized.Remove(n); }
             }
             _exact[p.Model] = p;
             if (!_variants.TryGetValue(n, out List<string>? list)) { _variants[n] = list = new List<string>(); }
@@ -130,8 +158,9 @@ namespace RlmTokens.Pricing
             }
         }
 
-        private void ApplyCostPerToken(IDictionary<string, double> costPerToken)
+        private void ApplyCostPerToken(IDictionary<string, double> costPerToken, string? configFile)
         {
+            string asOf = DateOf(configFile);
             foreach (KeyValuePair<string, double> kv in costPerToken)
             {
                 string key = kv.Key;
@@ -151,6 +180,8 @@ namespace RlmTokens.Pricing
                     p = basis.Clone(string.Equals(basis.Model, model, StringComparison.OrdinalIgnoreCase) ? basis.Model : model);
                 }
                 p.Source = PriceSource.ProjectConfig;
+                p.AsOf = asOf;
+                p.SourceName = configFile ?? "costPerToken";
                 if (input)
                 {
                     p.InputPerToken = kv.Value;
@@ -182,29 +213,37 @@ namespace RlmTokens.Pricing
                 {
                     throw new CorruptDataFileException(path, null, Resources.Messages.PriceFileNotObject);
                 }
+                string asOf = PriceTable.DateOf(path);
                 foreach (JsonProperty model in doc.RootElement.EnumerateObject())
                 {
-                    if (model.Value.ValueKind != JsonValueKind.Object) { continue; }
+                    // LiteLLM's first entry documents the fields and prices nothing.
+                    if (model.Value.ValueKind != JsonValueKind.Object || model.Name == "sample_spec") { continue; }
                     JsonElement e = model.Value;
                     double? input = Num(e, "input_cost_per_token");
                     double? output = Num(e, "output_cost_per_token");
                     if (input is null && output is null) { continue; }
                     double i = input ?? 0;
-                    double? iHi = Num(e, "input_cost_per_token_above_200k_tokens");
+                    // Gemini 1.5's higher rates start past 128k tokens, the others' past 200k.
+                    bool tier128k = Num(e, "input_cost_per_token_above_128k_tokens") is not null && Num(e, "input_cost_per_token_above_200k_tokens") is null;
+                    string above = tier128k ? "above_128k_tokens" : "above_200k_tokens";
+                    double? iHi = Num(e, "input_cost_per_token_" + above);
                     ModelPrice p = new ModelPrice
                     {
                         Model = model.Name,
                         Source = PriceSource.PriceFile,
+                        AsOf = asOf,
+                        SourceName = path,
+                        TierThreshold = tier128k ? 128_000 : 200_000,
                         InputPerToken = i,
                         OutputPerToken = output ?? 0,
                         CacheWrite5mPerToken = Num(e, "cache_creation_input_token_cost") ?? i,
                         CacheWrite1hPerToken = Num(e, "cache_creation_input_token_cost_above_1hr") ?? i * 2,
                         CacheReadPerToken = Num(e, "cache_read_input_token_cost") ?? i,
                         InputAbove200kPerToken = iHi,
-                        OutputAbove200kPerToken = Num(e, "output_cost_per_token_above_200k_tokens"),
-                        CacheWrite5mAbove200kPerToken = Num(e, "cache_creation_input_token_cost_above_200k_tokens"),
-                        CacheWrite1hAbove200kPerToken = Num(e, "cache_creation_input_token_cost_above_1hr_above_200k_tokens") ?? (iHi * 2),
-                        CacheReadAbove200kPerToken = Num(e, "cache_read_input_token_cost_above_200k_tokens"),
+                        OutputAbove200kPerToken = Num(e, "output_cost_per_token_" + above),
+                        CacheWrite5mAbove200kPerToken = Num(e, "cache_creation_input_token_cost_" + above),
+                        CacheWrite1hAbove200kPerToken = Num(e, "cache_creation_input_token_cost_above_1hr_" + above) ?? (iHi * 2),
+                        CacheReadAbove200kPerToken = Num(e, "cache_read_input_token_cost_" + above),
                     };
                     result.Add(p);
                 }

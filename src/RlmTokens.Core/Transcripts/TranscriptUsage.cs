@@ -60,7 +60,7 @@ namespace RlmTokens.Transcripts
                     problems.Add(e);
                 }
             }
-            return new Outcome<PriceTable>(PriceTable.Create(priceFile, costPerToken), problems);
+            return new Outcome<PriceTable>(PriceTable.Create(priceFile, costPerToken, costPerToken is null ? null : workspace!.ConfigFile), problems);
         }
 
         /// <summary>The warnings a read and a report deserve: malformed lines, unreadable files, unpriced models.</summary>

@@ -82,14 +82,31 @@ namespace RlmTokens.Cmdlets
         [Parameter(ParameterSetName = TranscriptSet)]
         public DayOfWeek WeekStart { get; set; } = DayOfWeek.Monday;
 
-        /// <summary>The time -Period and -Last count from. Default: the current time.</summary>
+        /// <summary>Only the active 5-hour block, with its burn rate and projection (ccusage's blocks --active); implies -GroupBy Block.</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        public SwitchParameter Active { get; set; }
+
+        /// <summary>The token limit blocks are measured against: a number, or Max (the largest past block); implies -GroupBy Block.</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TokenLimitCompleter))]
+        public string? TokenLimit { get; set; }
+
+        /// <summary>The time -Period and -Last count from and the active block is found at. Default: the current time.</summary>
         [Parameter(ParameterSetName = TranscriptSet)]
         public DateTimeOffset? Now { get; set; }
 
         private void ProcessTranscript()
         {
-            UsageGrouping grouping = GroupBy ?? UsageGrouping.Day;
+            bool blockOptions = Active || TokenLimit is not null;
+            UsageGrouping grouping = GroupBy ?? (blockOptions ? UsageGrouping.Block : UsageGrouping.Day);
             CheckTranscriptGrouping(grouping, allowBlock: true);
+            if (blockOptions && grouping != UsageGrouping.Block)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("BlockOptionWithoutBlocks", ErrorCategory.InvalidArgument, grouping,
+                    string.Format(CultureInfo.CurrentCulture, Strings.BlockOptionWithoutBlocks, grouping)));
+            }
+            (long? tokenLimit, bool limitFromMax) = ParseTokenLimit(TokenLimit);
             TimeZoneInfo zone = ResolveTimeZone(TimeZone);
 
             TranscriptLocations locations = ResolveTranscriptLocations(TranscriptRoot, CacheFolder, NoCache);
@@ -145,7 +162,18 @@ namespace RlmTokens.Cmdlets
                 return;
             }
 
-            TranscriptUsageQuery query = new TranscriptUsageQuery { GroupBy = grouping, Since = since, Until = until, TimeZone = zone, WeekStart = WeekStart };
+            TranscriptUsageQuery query = new TranscriptUsageQuery
+            {
+                GroupBy = grouping,
+                Since = since,
+                Until = until,
+                TimeZone = zone,
+                WeekStart = WeekStart,
+                Now = Now ?? Clock.UtcNow,
+                TokenLimit = tokenLimit,
+                TokenLimitFromMax = limitFromMax,
+                ActiveOnly = Active,
+            };
             foreach (string p in Project ?? Array.Empty<string>()) { query.Projects.Add(p); }
             foreach (string id in SessionId ?? Array.Empty<string>()) { query.SessionIds.Add(id); }
             foreach (UsageGrouping b in Breakdown ?? Array.Empty<UsageGrouping>())
@@ -194,6 +222,17 @@ namespace RlmTokens.Cmdlets
                 return (s, u);
             }
             return (Since, Until);
+        }
+
+        // A positive count of tokens, or Max.
+        private (long? Limit, bool FromMax) ParseTokenLimit(string? text)
+        {
+            if (text is null) { return (null, false); }
+            if (string.Equals(text.Trim(), "Max", StringComparison.OrdinalIgnoreCase)) { return (null, true); }
+            if (long.TryParse(text.Trim(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out long limit) && limit > 0) { return (limit, false); }
+            ThrowTerminatingError(ErrorRecords.Create("InvalidTokenLimit", ErrorCategory.InvalidArgument, text,
+                string.Format(CultureInfo.CurrentCulture, Strings.InvalidTokenLimit, text)));
+            return (null, false);
         }
 
         private static AgentLocations ResolveAgentLocations(TranscriptLocations locations)

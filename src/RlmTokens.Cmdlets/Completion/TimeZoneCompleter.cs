@@ -30,6 +30,19 @@ namespace RlmTokens.Cmdlets.Completion
         }
     }
 
+    /// <summary>Completes -TokenLimit with Max (a number is typed); never throws.</summary>
+    public sealed class TokenLimitCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            return "Max".StartsWith(word, StringComparison.OrdinalIgnoreCase)
+                ? new[] { new CompletionResult("Max", "Max", CompletionResultType.ParameterValue, "The largest past block's total") }
+                : Array.Empty<CompletionResult>();
+        }
+    }
+
     /// <summary>Completes model names of the built-in price table; never throws.</summary>
     public sealed class ModelNameCompleter : IArgumentCompleter
     {

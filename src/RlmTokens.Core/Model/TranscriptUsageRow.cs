@@ -53,5 +53,32 @@ namespace RlmTokens
         public string Agents { get; set; } = string.Empty;
 
         public UsagePrecision Precision { get; set; } = UsagePrecision.Exact;
+
+        /// <summary>Block rows: the block has not ended and its last response is less than five hours old (at the report's -Now).</summary>
+        public bool IsActive { get; set; }
+
+        /// <summary>The active block: minutes until it ends.</summary>
+        public double? MinutesLeft { get; set; }
+
+        /// <summary>The active block: tokens per minute from its first to its last response.</summary>
+        public double? TokensPerMinute { get; set; }
+
+        /// <summary>The active block: USD per hour at the same rate.</summary>
+        public double? CostPerHour { get; set; }
+
+        /// <summary>The active block: its tokens at its end if the rate holds.</summary>
+        public long? ProjectedTokens { get; set; }
+
+        /// <summary>The active block: its cost at its end if the rate holds.</summary>
+        public double? ProjectedCostUsd { get; set; }
+
+        /// <summary>Block rows with -TokenLimit: the limit (a number, or the largest past block's total).</summary>
+        public long? TokenLimit { get; set; }
+
+        /// <summary>Block rows with -TokenLimit: TotalTokens as a percentage of the limit.</summary>
+        public double? PercentOfLimit { get; set; }
+
+        /// <summary>The active block with -TokenLimit: ProjectedTokens as a percentage of the limit.</summary>
+        public double? ProjectedPercentOfLimit { get; set; }
     }
 }

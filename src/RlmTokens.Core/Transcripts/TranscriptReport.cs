@@ -34,6 +34,18 @@ namespace RlmTokens.Transcripts
 
         /// <summary>The first day of a week (Week grouping and the ThisWeek/LastWeek periods).</summary>
         public DayOfWeek WeekStart { get; set; } = DayOfWeek.Monday;
+
+        /// <summary>Block grouping: the time that decides the active block, its minutes left and its projection; null = none is active.</summary>
+        public DateTimeOffset? Now { get; set; }
+
+        /// <summary>Block grouping: the token limit blocks are measured against; null = none.</summary>
+        public long? TokenLimit { get; set; }
+
+        /// <summary>Block grouping: the limit is the largest total of the blocks before the active one (ccusage's --token-limit max).</summary>
+        public bool TokenLimitFromMax { get; set; }
+
+        /// <summary>Block grouping: only the active block's rows (ccusage's blocks --active).</summary>
+        public bool ActiveOnly { get; set; }
     }
 
     /// <summary>Named date ranges of a report, relative to a given now (Get-TokenUsage -Period).</summary>
@@ -146,8 +158,10 @@ namespace RlmTokens.Transcripts
                 int cut = kv.Key.IndexOf(BreakdownSeparator);
                 TranscriptUsageRow row = kv.Value.ToRow(cut < 0 ? kv.Key : kv.Key.Substring(0, cut), query.GroupBy, zone);
                 if (cut >= 0) { row.Breakdown = kv.Key.Substring(cut + 1); }
+                if (query.GroupBy == UsageGrouping.Block && query.Now is DateTimeOffset now) { kv.Value.SetBlockStatus(row, now.UtcDateTime, zone); }
                 rows.Add(row);
             }
+            if (query.GroupBy == UsageGrouping.Block) { rows = MeasureBlocks(rows, query); }
             if (query.GroupBy == UsageGrouping.Session || query.GroupBy == UsageGrouping.Agent)
             {
                 rows.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : CompareKeys(a, b));
@@ -160,6 +174,33 @@ namespace RlmTokens.Transcripts
         }
 
         private const char BreakdownSeparator = '\u0001';
+
+        // The limit (a number, or the largest past block) and each block's share of it; -Active keeps the active block.
+        private static List<TranscriptUsageRow> MeasureBlocks(List<TranscriptUsageRow> rows, TranscriptUsageQuery query)
+        {
+            long? limit = query.TokenLimit;
+            if (query.TokenLimitFromMax)
+            {
+                limit = null;
+                foreach (TranscriptUsageRow r in rows)
+                {
+                    if (!r.IsActive && (limit is null || r.TotalTokens > limit)) { limit = r.TotalTokens; }
+                }
+            }
+            List<TranscriptUsageRow> kept = new List<TranscriptUsageRow>(rows.Count);
+            foreach (TranscriptUsageRow r in rows)
+            {
+                if (query.ActiveOnly && !r.IsActive) { continue; }
+                if (limit is long l && l > 0)
+                {
+                    r.TokenLimit = l;
+                    r.PercentOfLimit = r.TotalTokens * 100.0 / l;
+                    if (r.ProjectedTokens is long projected) { r.ProjectedPercentOfLimit = projected * 100.0 / l; }
+                }
+                kept.Add(r);
+            }
+            return kept;
+        }
 
         private static int CompareKeys(TranscriptUsageRow a, TranscriptUsageRow b)
         {
@@ -358,6 +399,29 @@ namespace RlmTokens.Transcripts
                     if ((_agents & (1 << i)) != 0) { names.Add(AgentNames[i]); }
                 }
                 return string.Join(", ", names);
+            }
+
+            /// <summary>
+            /// ccusage's active block: it has not ended and its last response is less than a block length ago.
+            /// The burn rate is its tokens (and cost) over the minutes from its first to its last response;
+            /// the projection adds that rate over the minutes left.
+            /// </summary>
+            public void SetBlockStatus(TranscriptUsageRow row, DateTime nowUtc, TimeZoneInfo zone)
+            {
+                if (BlockStart is not DateTime start) { return; }
+                DateTime end = start + BlockLength;
+                if (nowUtc >= end || nowUtc < start || nowUtc - Last >= BlockLength) { return; }
+                row.IsActive = true;
+                double left = (end - nowUtc).TotalMinutes;
+                row.MinutesLeft = Math.Round(left, 1);
+                double minutes = (Last - First).TotalMinutes;
+                if (minutes <= 0) { return; }
+                double perMinute = row.TotalTokens / minutes;
+                row.TokensPerMinute = Math.Round(perMinute, 1);
+                if (row.CostUsd is double cost) { row.CostPerHour = cost / minutes * 60; }
+                try { row.ProjectedTokens = checked(row.TotalTokens + (long)Math.Round(perMinute * left)); }
+                catch (OverflowException) { throw Errors.Numbers.OutOfRange(row.Key, "token counts"); }
+                if (row.CostUsd is double c) { row.ProjectedCostUsd = c + c / minutes * left; }
             }
 
             public TranscriptUsageRow ToRow(string key, UsageGrouping grouping, TimeZoneInfo zone)

@@ -108,6 +108,35 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
+        public void Transcript_ActiveBlockWithTokenLimit_ShouldShowBurnRateAndProjection()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+
+            // OpenCode's two responses, 11:02:30 (15,450 tokens) and 11:03:00 (1,160), open the 11:00-16:00 block:
+            // 16,610 tokens in half a minute; at 11:30, 270 minutes are left.
+            TranscriptUsageRow active = ps.RunAs<TranscriptUsageRow>(Read + "-Agent OpenCode -Active -Now ([DateTimeOffset]'2026-11-20T11:30:00Z') -TokenLimit '1,000,000'", Agents).Single();
+            Assert.Empty(ps.Errors);
+            Assert.Equal((UsageGrouping.Block, "2026-11-20 11:00", true, 270.0), (active.GroupBy, active.Key, active.IsActive, active.MinutesLeft!.Value));
+            Assert.Equal(33_220, active.TokensPerMinute);
+            Assert.Equal(16_610 + 33_220 * 270, active.ProjectedTokens);
+            Assert.Equal(0.0235125 * 120, active.CostPerHour!.Value, 9);
+            Assert.Equal(0.0235125 * 541, active.ProjectedCostUsd!.Value, 9);
+            Assert.Equal((1_000_000L, 1.661), (active.TokenLimit!.Value, active.PercentOfLimit!.Value));
+
+            // Codex: the 11-20 block (4,900 tokens) is past at noon on the 21st; the 11-21 block (1,250) is active.
+            var blocks = ps.RunAs<TranscriptUsageRow>(Read + "-Agent Codex -TokenLimit max -Now ([DateTimeOffset]'2026-11-21T12:00:00Z')", Agents);
+            Assert.Equal(new[] { ("2026-11-20 09:00", false), ("2026-11-21 08:00", true) }, blocks.Select(b => (b.Key, b.IsActive)));
+            Assert.All(blocks, b => Assert.Equal(4900, b.TokenLimit));
+            Assert.Empty(ps.RunAs<TranscriptUsageRow>(Read + "-Agent Codex -Active -Now ([DateTimeOffset]'2026-11-22T12:00:00Z')", Agents));
+
+            ps.Run(Read + "-TokenLimit lots", Agents);
+            Assert.Equal("lots", ps.SingleError("InvalidTokenLimit,RlmTokens.Cmdlets.GetTokenUsageCommand").TargetObject);
+            ps.Run(Read + "-Active -GroupBy Day", Agents);
+            ps.SingleError("BlockOptionWithoutBlocks,RlmTokens.Cmdlets.GetTokenUsageCommand");
+        }
+
+        [Fact]
         public void Agent_Completion_ShouldOfferTheAgents()
         {
             using var ws = new TempWorkspace();
@@ -116,6 +145,9 @@ namespace RlmTokens.Cmdlets.Tests
                 "[System.Management.Automation.CommandCompletion]::CompleteInput($args[0], $args[0].Length, $null)", "Get-TokenUsage -Transcript -Agent "));
             List<string> offered = Assert.IsType<CommandCompletion>(result.BaseObject).CompletionMatches.Select(m => m.CompletionText).ToList();
             Assert.Equal(new[] { "Claude", "Codex", "Gemini", "OpenCode" }, offered);
+            PSObject limit = Assert.Single(ps.RunClean(
+                "[System.Management.Automation.CommandCompletion]::CompleteInput($args[0], $args[0].Length, $null)", "Get-TokenUsage -Transcript -TokenLimit m"));
+            Assert.Equal(new[] { "Max" }, Assert.IsType<CommandCompletion>(limit.BaseObject).CompletionMatches.Select(m => m.CompletionText));
         }
     }
 }

@@ -102,12 +102,15 @@ namespace RlmTokens.Agents
                     }
                 }
             }
-            files.Sort((a, b) =>
-            {
-                int c = string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b));
-                return c != 0 ? c : string.CompareOrdinal(a, b);
-            });
+            files.Sort(ByNameThenPath);
             return files;
+        }
+
+        /// <summary>Orders files by name (rollouts and sessions start with their time), then by path.</summary>
+        public static int ByNameThenPath(string a, string b)
+        {
+            int c = string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b));
+            return c != 0 ? c : string.CompareOrdinal(a, b);
         }
 
         public static IEnumerable<string> Entries(string dir)
@@ -135,16 +138,18 @@ namespace RlmTokens.Agents
             }
         }
 
-        /// <summary>One whole JSON file, or null (reported as CorruptDataFile) when it does not parse.</summary>
-        public static JsonDocument? ParseOrReport(string path, ReadOnlyMemory<byte> bytes, AgentReadResult result)
+        /// <summary>One whole JSON file, or null when it is gone, blank or cannot be used (then reported: CorruptDataFile when it is not JSON).</summary>
+        public static JsonDocument? LoadOrReport(string path, AgentReadResult result)
         {
             try
             {
-                return JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true });
+                JsonDocument? doc = Json.JsonDocuments.Load(path);
+                if (doc is not null) { result.Files++; }
+                return doc;
             }
-            catch (JsonException e)
+            catch (RlmTokensException e)
             {
-                result.Problems.Add(new CorruptDataFileException(path, null, e.Message, e));
+                result.Problems.Add(e);
                 return null;
             }
         }

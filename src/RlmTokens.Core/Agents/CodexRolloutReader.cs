@@ -70,11 +70,7 @@ namespace RlmTokens.Agents
             List<string> files = new List<string>();
             foreach (string folder in folders) { files.AddRange(AgentFiles.Find(folder, ".jsonl")); }
             // Rollout names start with their creation time: a session's files are read in the order written.
-            files.Sort((a, b) =>
-            {
-                int c = string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b));
-                return c != 0 ? c : string.CompareOrdinal(a, b);
-            });
+            files.Sort(AgentFiles.ByNameThenPath);
             Dictionary<string, Usage> lastTotals = new Dictionary<string, Usage>(StringComparer.Ordinal);
             HashSet<string> seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (string file in files)

@@ -53,8 +53,7 @@ namespace RlmTokens.Agents
 
         private static void ReadFile(string path, string project, AgentReadResult result, HashSet<string> seen)
         {
-            if (AgentFiles.ReadOrReport(path, result) is not ReadOnlyMemory<byte> bytes) { return; }
-            using JsonDocument? doc = AgentFiles.ParseOrReport(path, bytes, result);
+            using JsonDocument? doc = AgentFiles.LoadOrReport(path, result);
             if (doc is null) { return; }
             JsonElement root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("messages", out JsonElement messages) || messages.ValueKind != JsonValueKind.Array)

@@ -50,8 +50,7 @@ namespace RlmTokens.Agents
 
         private static void ReadMessage(string path, Dictionary<string, string> directories, AgentReadResult result, HashSet<string> seen)
         {
-            if (AgentFiles.ReadOrReport(path, result) is not ReadOnlyMemory<byte> bytes) { return; }
-            using JsonDocument? doc = AgentFiles.ParseOrReport(path, bytes, result);
+            using JsonDocument? doc = AgentFiles.LoadOrReport(path, result);
             if (doc is null) { return; }
             JsonElement m = doc.RootElement;
             string? role = AgentFiles.Str(m, "role");
@@ -112,19 +111,15 @@ namespace RlmTokens.Agents
             if (!Directory.Exists(sessions)) { return map; }
             foreach (string file in AgentFiles.Find(sessions, ".json", maxDepth: 2))
             {
-                byte[]? bytes;
-                try { bytes = Storage.SafeFiles.ReadAllBytesOrNull(file, 1 << 20); }
-                catch (RlmTokensException) { continue; }
-                if (bytes is null) { continue; }
                 try
                 {
-                    int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
-                    using JsonDocument doc = JsonDocument.Parse(new ReadOnlyMemory<byte>(bytes, start, bytes.Length - start));
+                    using JsonDocument? doc = Json.JsonDocuments.Load(file);
+                    if (doc is null) { continue; }
                     string? id = AgentFiles.Str(doc.RootElement, "id");
                     string? dir = AgentFiles.Str(doc.RootElement, "directory");
                     if (id is not null && dir is not null) { map[id] = dir; }
                 }
-                catch (JsonException) { }
+                catch (RlmTokensException) { }
             }
             return map;
         }

@@ -190,6 +190,10 @@ namespace RlmTokens.Cmdlets
             {
                 foreach (string warning in TranscriptUsage.PriceWarnings(report)) { WriteWarning(warning); }
             }
+            if (Active && report.Rows.Count == 0)
+            {
+                WriteWarning(string.Format(CultureInfo.CurrentCulture, Strings.NoActiveBlock, query.Now));
+            }
             foreach (TranscriptUsageRow row in report.Rows) { WriteObject(row); }
         }
 

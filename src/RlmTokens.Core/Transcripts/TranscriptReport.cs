@@ -23,9 +23,6 @@ namespace RlmTokens.Transcripts
         /// <summary>The zone of day, week and month boundaries and of the rows' times.</summary>
         public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Local;
 
-        /// <summary>Only these agents; none = all.</summary>
-        public ISet<AgentKind> Agents { get; } = new HashSet<AgentKind>();
-
         /// <summary>Session id patterns (* and ?); none = all.</summary>
         public IList<string> SessionIds { get; } = new List<string>();
 
@@ -88,7 +85,6 @@ namespace RlmTokens.Transcripts
             foreach (string p in query.Projects) { patterns.Add(Glob(p)); }
             List<Regex> sessionPatterns = new List<Regex>();
             foreach (string p in query.SessionIds) { sessionPatterns.Add(Glob(p)); }
-            bool byAgent = query.Agents.Count > 0;
             DateTime? since = query.Since?.Date;
             DateTime? until = query.Until?.Date;
 
@@ -102,7 +98,6 @@ namespace RlmTokens.Transcripts
                     if (until is DateTime u && day > u) { continue; }
                 }
                 if (patterns.Count > 0 && !Matches(patterns, e)) { continue; }
-                if (byAgent && !query.Agents.Contains(e.Agent)) { continue; }
                 if (sessionPatterns.Count > 0 && !MatchesSession(sessionPatterns, e)) { continue; }
                 selected.Add(e);
             }

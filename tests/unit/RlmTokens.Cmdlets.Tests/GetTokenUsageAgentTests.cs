@@ -129,6 +129,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(new[] { ("2026-11-20 09:00", false), ("2026-11-21 08:00", true) }, blocks.Select(b => (b.Key, b.IsActive)));
             Assert.All(blocks, b => Assert.Equal(4900, b.TokenLimit));
             Assert.Empty(ps.RunAs<TranscriptUsageRow>(Read + "-Agent Codex -Active -Now ([DateTimeOffset]'2026-11-22T12:00:00Z')", Agents));
+            Assert.Contains(ps.Warnings, w => w.Message.Contains("No 5-hour block is active"));
 
             ps.Run(Read + "-TokenLimit lots", Agents);
             Assert.Equal("lots", ps.SingleError("InvalidTokenLimit,RlmTokens.Cmdlets.GetTokenUsageCommand").TargetObject);

@@ -120,9 +120,7 @@ namespace RlmTokens.Transcripts
             return buf.AsSpan().SequenceEqual(cached.Tail);
         }
 
-        private static readonly byte[] s_usage = System.Text.Encoding.UTF8.GetBytes("\"usage\"");
-
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static FileScanResult Read(FileStream stream, TranscriptFile file, FileScanState? resume, long length, long ticks, int maxLineBytes, CancellationToken ct)
         {
             TranscriptLineParser parser = new TranscriptLineParser();
@@ -203,12 +201,12 @@ namespace RlmTokens.Transcripts
                     int pos = 0;
                     while (pos < complete)
                     {
-                        int hit = region.Slice(pos).IndexOf(s_usage);
+                        int hit = region.Slice(pos).IndexOf("\"usage\""u8);
                         if (hit < 0) { break; }
                         hit += pos;
                         int lineStart = region.Slice(pos, hit - pos).LastIndexOf((byte)'\n') + 1 + pos;
                         int lineEnd = region.Slice(hit).IndexOf((byte)'\n') + hit;
-                        LineKind kind = parser.Parse(Trim(region.Slice(lineStart, lineEnd - lineStart)), file.Project, file.Path, out UsageEntry? entry);
+                        LineKind kind = parser.ParseWithUsage(Trim(region.Slice(lineStart, lineEnd - lineStart)), file.Project, file.Path, out UsageEntry? entry);
                         if (kind == LineKind.Usage) { dedup.Add(entry!); }
                         else if (kind == LineKind.Malformed)
                         {

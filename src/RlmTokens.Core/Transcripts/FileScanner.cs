@@ -189,7 +189,7 @@ namespace RlmTokens.Transcripts
                         if (end > 0) { Buffer.BlockCopy(buffer, nl + 1, buffer, 0, end); }
                         filled = 0;
                     }
-                    int complete = buffer.AsSpan(0, end).LastIndexOf((byte)'\n') + 1;
+                    int complete = ByteSearch.LastIndexOf(buffer.AsSpan(0, end), (byte)'\n') + 1;
                     if (complete == 0)
                     {
                         filled = end;
@@ -201,11 +201,11 @@ namespace RlmTokens.Transcripts
                     int pos = 0;
                     while (pos < complete)
                     {
-                        int hit = region.Slice(pos).IndexOf("\"usage\""u8);
+                        int hit = ByteSearch.IndexOf(region.Slice(pos), "\"usage\""u8);
                         if (hit < 0) { break; }
                         hit += pos;
-                        int lineStart = region.Slice(pos, hit - pos).LastIndexOf((byte)'\n') + 1 + pos;
-                        int lineEnd = region.Slice(hit).IndexOf((byte)'\n') + hit;
+                        int lineStart = ByteSearch.LastIndexOf(region.Slice(pos, hit - pos), (byte)'\n') + 1 + pos;
+                        int lineEnd = ByteSearch.IndexOf(region.Slice(hit), (byte)'\n') + hit;
                         LineKind kind = parser.ParseWithUsage(Trim(region.Slice(lineStart, lineEnd - lineStart)), file.Project, file.Path, out UsageEntry? entry);
                         if (kind == LineKind.Usage) { dedup.Add(entry!); }
                         else if (kind == LineKind.Malformed)

@@ -61,10 +61,6 @@ namespace RlmTokens.Transcripts
     {
         private const int MaxDepth = 64;
 
-        // What ends a run of plain string bytes: the closing quote, an escape, or a control byte (invalid in JSON).
-        private static readonly SearchValues<byte> s_stringStops = SearchValues.Create(
-            "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
-
         private readonly ReadOnlySpan<byte> _s;
         private int _p;
 
@@ -84,7 +80,9 @@ namespace RlmTokens.Transcripts
             RepeatedString session, RepeatedString cwd, RepeatedString branch, RepeatedString agent)
         {
             notAssistant = false;
-            if (!System.Text.Unicode.Utf8.IsValid(line)) { return false; }
+            // Raw control bytes (legal only as whitespace between tokens) and invalid UTF-8: the reader decides.
+            TextKind kind = ByteSearch.Classify(line);
+            if (kind == TextKind.Control || (kind == TextKind.NonAscii && !System.Text.Unicode.Utf8.IsValid(line))) { return false; }
             LineScanner s = new LineScanner(line);
             s.Ws();
             if (s.Peek() != '{') { return false; }
@@ -144,6 +142,7 @@ namespace RlmTokens.Transcripts
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Message(ref LineFields f, RepeatedString model)
         {
             _p++;
@@ -169,6 +168,7 @@ namespace RlmTokens.Transcripts
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Usage(ref LineFields f)
         {
             _p++;
@@ -198,6 +198,7 @@ namespace RlmTokens.Transcripts
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Split(ref LineFields f)
         {
             _p++;
@@ -221,6 +222,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>A usage count: a plain non-negative integer of at most 18 digits, or null (0). Anything else: not sure.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Count(out long value)
         {
             value = 0;
@@ -233,6 +235,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>message.id or requestId: a string, or a scalar that counts as none. An object or array: not sure.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Id(out string? value)
         {
             value = null;
@@ -245,6 +248,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>A repeated string field; any other value (skipped) counts as none.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Text(RepeatedString last, out string? value)
         {
             value = null;
@@ -255,6 +259,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>A property name without escapes, its colon, and the whitespace up to the value.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Name(out ReadOnlySpan<byte> name)
         {
             name = default;
@@ -267,6 +272,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>Checks one value of any kind and steps past it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Value(int depth)
         {
             switch (Peek())
@@ -281,6 +287,7 @@ namespace RlmTokens.Transcripts
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Container(int depth, byte close)
         {
             if (depth >= MaxDepth) { return false; }
@@ -306,7 +313,7 @@ namespace RlmTokens.Transcripts
             int start = ++_p;
             while (true)
             {
-                int i = _s.Slice(_p).IndexOfAny(s_stringStops);
+                int i = ByteSearch.IndexOfAny(_s.Slice(_p), (byte)'"', (byte)'\\');
                 if (i < 0) { return false; }
                 _p += i;
                 byte c = _s[_p];
@@ -316,7 +323,7 @@ namespace RlmTokens.Transcripts
                     _p++;
                     return true;
                 }
-                if (c != '\\' || _p + 1 >= _s.Length) { return false; }
+                if (_p + 1 >= _s.Length) { return false; }
                 escaped = true;
                 byte e = _s[_p + 1];
                 if (e == 'u')
@@ -330,6 +337,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>A JSON number; <paramref name="plain"/> when it is digits only (no sign, fraction or exponent).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Number(out bool plain)
         {
             plain = true;
@@ -357,6 +365,7 @@ namespace RlmTokens.Transcripts
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private bool Literal(ReadOnlySpan<byte> word)
         {
             if (!_s.Slice(_p).StartsWith(word)) { return false; }
@@ -364,8 +373,10 @@ namespace RlmTokens.Transcripts
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool Hex(ReadOnlySpan<byte> four, out int value)
         {
             value = 0;
@@ -378,15 +389,18 @@ namespace RlmTokens.Transcripts
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private byte Peek() => _p < _s.Length ? _s[_p] : (byte)0;
 
         /// <summary>Skips whitespace and returns (and steps past) the next byte: the separator after a value.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private byte Next()
         {
             Ws();
             return _p < _s.Length ? _s[_p++] : (byte)0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Ws()
         {
             while (_p < _s.Length)
@@ -398,6 +412,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>After the root object only whitespace may follow.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private bool End()
         {
             Ws();

@@ -53,7 +53,7 @@ namespace RlmTokens.Transcripts
 
         /// <summary>True when a line may hold usage (cheap; no parsing).</summary>
         public static bool MayHoldUsage(ReadOnlySpan<byte> line) =>
-            line.IndexOf("\"usage\""u8) >= 0 && line.IndexOf("assistant"u8) >= 0;
+            ByteSearch.IndexOf(line, "\"usage\""u8) >= 0 && ByteSearch.IndexOf(line, "assistant"u8) >= 0;
 
         public LineKind Parse(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
         {
@@ -68,7 +68,7 @@ namespace RlmTokens.Transcripts
         public LineKind ParseWithUsage(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
         {
             entry = null;
-            return line.IndexOf("assistant"u8) >= 0 ? ParseCandidate(line, project, file, out entry) : LineKind.Skip;
+            return ByteSearch.IndexOf(line, "assistant"u8) >= 0 ? ParseCandidate(line, project, file, out entry) : LineKind.Skip;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

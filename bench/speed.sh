@@ -11,8 +11,8 @@
 #   hook       the README's PostToolUse line (`$input | Add-TokenEstimate`, the hook's JSON on stdin) end to
 #              end, against bare `rlm-pwsh -NoProfile -Command 1` and against RLM's script
 #              (RlmTokens.Bench/rlm-estimate-baseline.ps1) in the same host; Import-Module alone, in-process
-#   export     100,000 rows through Export-TokenUsage against Export-Csv in the same session: time, bytes
-#              allocated, working-set growth
+#   export     100,000 rows through Export-TokenUsage against Export-Csv, each in its own process: time,
+#              bytes allocated, peak RSS above a process that only builds the rows
 #
 # No timing assertion anywhere: it prints medians and ratios. Every tool's totals are checked against the
 # generator's manifest first. The OS file cache is warm for every tool.
@@ -25,22 +25,11 @@
 # Needs: python3, node + npm (ccusage goes into the work folder), dotnet, /usr/bin/time.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-WORK=${RLMTOKENS_BENCH_DIR:-${TMPDIR:-/tmp}/rlmtokens-bench}
-SIZES=${SIZES:-"50 500"}
-RUNS=${RUNS:-5}
-SEED=${SEED:-42}
-GEN=${GEN:-$REPO/../shared/bench/gen-claude-transcripts.py}
-[ -f "$GEN" ] || GEN=$REPO/bench/gen-claude-transcripts.py
-case "$WORK" in "$REPO"|"$REPO"/*) echo "RLMTOKENS_BENCH_DIR must be outside the repository" >&2; exit 2;; esac
-mkdir -p "$WORK/emptyhome"
+# shellcheck source=bench/corpora.sh
+source "$(dirname "$0")/corpora.sh"
+bench_setup "${TMPDIR:-/tmp}/rlmtokens-bench"
 RESULTS=$WORK/speed.tsv
 : > "$RESULTS"
-
-echo "== corpora (seed $SEED) in $WORK"
-for mb in $SIZES; do
-  [ -f "$WORK/corpus-$mb/manifest.json" ] || python3 "$GEN" --out "$WORK/corpus-$mb" --total-mb "$mb" --seed "$SEED"
-done
 
 # shellcheck source=bench/ccusage-install.sh
 source "$REPO/bench/ccusage-install.sh"
@@ -74,13 +63,7 @@ for mb in $SIZES; do
   echo "== $mb MB: totals against the manifest"
   dotnet "$REPO/bench/RlmTokens.Bench/bin/Release/net10.0/RlmTokens.Bench.dll" daily "$corpus" --tz UTC --quiet --check "$corpus/manifest.json"
   "${CCENV[@]}" CLAUDE_CONFIG_DIR="$corpus" "$CCUSAGE" daily --json --offline > "$WORK/ccusage-$mb.json"
-  python3 - "$WORK/ccusage-$mb.json" "$corpus/manifest.json" <<'PY'
-import json, sys
-cc = json.load(open(sys.argv[1]))["totals"]; ex = json.load(open(sys.argv[2]))["expected"]["totals"]
-pairs = [("inputTokens", "input"), ("outputTokens", "output"), ("cacheCreationTokens", "cacheCreation"), ("cacheReadTokens", "cacheRead")]
-same = all(cc[a] == ex[b] for a, b in pairs) and abs(cc["totalCost"] - ex["cost"]) <= 1e-6 * ex["cost"]
-print("ccusage totals %s the manifest" % ("equal" if same else "DIFFER from"))
-PY
+  check_ccusage_totals "$WORK/ccusage-$mb.json" "$corpus/manifest.json"
   warm=$WORK/cache-warm-$mb; rm -rf "$warm"
   "${PWSH[@]}" -Command "Import-Module '$MODULE'; Get-TokenUsage -Transcript -TranscriptRoot '$corpus' -TimeZone UTC -CacheFolder '$warm' | Out-Null"
 done
@@ -125,30 +108,27 @@ for run in $(seq "$RUNS"); do
     \$null = Get-Item .
     \$s = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$MODULE'
     (@('import', 0, ('{0:0.0000}' -f \$s.Elapsed.TotalSeconds), 0) -join [char]9)" >> "$RESULTS"
-  # 100,000 rows: Export-TokenUsage and Export-Csv in one session (same objects), alternating which goes first.
-  order=$([ $((run % 2)) -eq 0 ] && echo "'csv','ours'" || echo "'ours','csv'")
-  "${PWSH[@]}" -Command "
-    Import-Module '$MODULE'
-    \$rows = [System.Collections.Generic.List[object]]::new()
-    for (\$i = 0; \$i -lt 100000; \$i++) {
-      \$rows.Add([pscustomobject]@{ Date = [datetime]'2020-01-01' + [timespan]::FromDays(\$i % 3000); Sessions = [long](\$i % 7); TotalTokens = [long]\$i * 1234; CostUsd = \$i * 0.0123; Precision = 'Estimated'; Workspace = \"/src/ws, \$(\$i % 10)\" })
-    }
-    # One small round of each first, so neither pays the session's first pipeline and JIT for the other.
-    \$rows[0..999] | Export-Csv -LiteralPath '$WORK/export-csv.csv' -NoTypeInformation
-    \$rows[0..999] | Export-TokenUsage -LiteralPath '$WORK/export-ours.csv'
-    foreach (\$which in $order) {
-      [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-      \$p = [Diagnostics.Process]::GetCurrentProcess(); \$p.Refresh(); \$ws0 = \$p.WorkingSet64
+  # 100,000 rows, each exporter in its own process (the order alternating), beside a process that only builds
+  # the rows: the export's time in-process, its allocations, and its peak RSS above the rows-only process.
+  for which in $([ $((run % 2)) -eq 0 ] && echo "none csv ours" || echo "none ours csv"); do
+    timed "rss-$which" 0 "${PWSH[@]}" -Command "
+      Import-Module '$MODULE'
+      \$rows = [System.Collections.Generic.List[object]]::new()
+      for (\$i = 0; \$i -lt 100000; \$i++) {
+        \$rows.Add([pscustomobject]@{ Date = [datetime]'2020-01-01' + [timespan]::FromDays(\$i % 3000); Sessions = [long](\$i % 7); TotalTokens = [long]\$i * 1234; CostUsd = \$i * 0.0123; Precision = 'Estimated'; Workspace = \"/src/ws, \$(\$i % 10)\" })
+      }
+      # A first small round, so the timed one does not carry the session's first pipeline.
+      if ('$which' -eq 'csv') { \$rows[0..999] | Export-Csv -LiteralPath '$WORK/export-csv.csv' -NoTypeInformation }
+      if ('$which' -eq 'ours') { \$rows[0..999] | Export-TokenUsage -LiteralPath '$WORK/export-ours.csv' }
       \$a0 = [GC]::GetTotalAllocatedBytes(\$true)
       \$t = Measure-Command {
-        if (\$which -eq 'csv') { \$rows | Export-Csv -LiteralPath '$WORK/export-csv.csv' -NoTypeInformation }
-        else { \$rows | Export-TokenUsage -LiteralPath '$WORK/export-ours.csv' }
+        if ('$which' -eq 'csv') { \$rows | Export-Csv -LiteralPath '$WORK/export-csv.csv' -NoTypeInformation }
+        if ('$which' -eq 'ours') { \$rows | Export-TokenUsage -LiteralPath '$WORK/export-ours.csv' }
       }
       \$alloc = [GC]::GetTotalAllocatedBytes(\$true) - \$a0
-      \$p.Refresh()
-      (@(\"export-\$which\", 0, ('{0:0.000}' -f \$t.TotalSeconds), [long](\$alloc / 1KB)) -join [char]9)
-      (@(\"export-\$which-ws\", 0, 0, [long]([math]::Max(0, \$p.PeakWorkingSet64 - \$ws0) / 1KB)) -join [char]9)
-    }" >> "$RESULTS"
+      (@('export-$which', 0, ('{0:0.000}' -f \$t.TotalSeconds), [long](\$alloc / 1KB)) -join [char]9)"
+    cat "$WORK/out.txt" >> "$RESULTS"
+  done
 done
 
 echo "== medians of $RUNS (seconds; ratio above 1 = RlmTokens faster / cheaper)"
@@ -182,6 +162,7 @@ ours, csv = med(("export-ours", 0)), med(("export-csv", 0))
 print("| Export 100k rows: time | - | %.3f | Export-Csv | %.3f | %.2fx |" % (ours, csv, csv / ours))
 ao, ac = med(("export-ours", 0), 1), med(("export-csv", 0), 1)
 print("| Export 100k rows: allocated MB | - | %.1f | Export-Csv | %.1f | %.2fx |" % (ao / 1024, ac / 1024, ac / ao))
-wo, wc = med(("export-ours-ws", 0), 1), med(("export-csv-ws", 0), 1)
-print("| Export 100k rows: working-set growth MB | - | %.1f | Export-Csv | %.1f | %s |" % (wo / 1024, wc / 1024, "%.2fx" % (wc / wo) if wo else "-"))
+base = med(("rss-none", 0), 1)
+ro, rc = med(("rss-ours", 0), 1) - base, med(("rss-csv", 0), 1) - base
+print("| Export 100k rows: peak RSS above building the rows, MB | - | %.1f | Export-Csv | %.1f | %s |" % (ro / 1024, rc / 1024, "%.2fx" % (rc / ro) if ro > 0 else "-"))
 PY

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Management.Automation;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
@@ -79,6 +80,7 @@ namespace RlmTokens.Cmdlets
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void ProcessRecord()
         {
             if (InputObject is null) { return; }
@@ -171,6 +173,7 @@ namespace RlmTokens.Cmdlets
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Write(object?[] row)
         {
             if (_export is null) { return; }
@@ -187,6 +190,7 @@ namespace RlmTokens.Cmdlets
         }
 
         // The value as the PowerShell adapter gives it, reduced to a scalar the writers know.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static object? ValueOf(PSPropertyInfo property)
         {
             object? value;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -77,6 +78,7 @@ namespace RlmTokens.Export
         }
 
         /// <summary>Writes one row (values in column order).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Write(object?[] row)
         {
             if (row is null) { throw new ArgumentNullException(nameof(row)); }

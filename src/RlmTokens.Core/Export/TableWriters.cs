@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Linq;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -60,6 +61,7 @@ namespace RlmTokens.Export
         }
 
         /// <summary>One CSV line of values.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void CsvLine(TextWriter w, object?[] values)
         {
             for (int i = 0; i < values.Length; i++)
@@ -70,6 +72,7 @@ namespace RlmTokens.Export
             w.Write("\r\n");
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void CsvField(TextWriter w, string text)
         {
             if (text.IndexOfAny(s_csvQuoted) >= 0 || (text.Length > 0 && (text[0] == ' ' || text[text.Length - 1] == ' ')))
@@ -115,6 +118,7 @@ namespace RlmTokens.Export
         }
 
         /// <summary>One row as a flat JSON object, properties in column order.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void WriteObject(Utf8JsonWriter writer, IReadOnlyList<string> columns, object?[] row)
         {
             writer.WriteStartObject();
@@ -126,6 +130,7 @@ namespace RlmTokens.Export
             writer.WriteEndObject();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void WriteValue(Utf8JsonWriter writer, object? v)
         {
             switch (v)

@@ -106,7 +106,7 @@ namespace RlmTokens.Transcripts
                 else if (name.SequenceEqual("message"u8))
                 {
                     if (s.Peek() != '{') { if (!s.Value(1)) { return false; } }
-                    else if (!s.Message(ref f, model)) { return false; }
+                    else if (!s.Members(Level.Message, ref f, model)) { return false; }
                 }
                 else if (name.SequenceEqual("requestId"u8)) { if (!s.Id(out f.RequestId)) { return false; } }
                 else if (name.SequenceEqual("timestamp"u8))
@@ -142,23 +142,24 @@ namespace RlmTokens.Transcripts
             }
         }
 
+        /// <summary>The nested objects whose members the scanner reads: message, message.usage, usage.cache_creation.</summary>
+        private enum Level
+        {
+            Message = 2,
+            Usage = 3,
+            Split = 4,
+        }
+
+        /// <summary>Reads the members of the object at the current brace, each through <see cref="Member"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private bool Message(ref LineFields f, RepeatedString model)
+        private bool Members(Level level, ref LineFields f, RepeatedString model)
         {
             _p++;
             Ws();
             if (Peek() == '}') { _p++; return true; }
             while (true)
             {
-                if (!Name(out ReadOnlySpan<byte> name)) { return false; }
-                if (name.SequenceEqual("model"u8)) { if (!Text(model, out f.Model)) { return false; } }
-                else if (name.SequenceEqual("id"u8)) { if (!Id(out f.MessageId)) { return false; } }
-                else if (name.SequenceEqual("usage"u8) && Peek() == '{')
-                {
-                    f.HasUsage = true;
-                    if (!Usage(ref f)) { return false; }
-                }
-                else if (!Value(2)) { return false; }
+                if (!Name(out ReadOnlySpan<byte> name) || !Member(level, name, ref f, model)) { return false; }
                 switch (Next())
                 {
                     case (byte)',': continue;
@@ -169,56 +170,36 @@ namespace RlmTokens.Transcripts
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private bool Usage(ref LineFields f)
+        private bool Member(Level level, ReadOnlySpan<byte> name, ref LineFields f, RepeatedString model)
         {
-            _p++;
-            Ws();
-            if (Peek() == '}') { _p++; return true; }
-            while (true)
+            switch (level)
             {
-                if (!Name(out ReadOnlySpan<byte> name)) { return false; }
-                bool ok;
-                if (name.SequenceEqual("input_tokens"u8)) { ok = Count(out f.Input); }
-                else if (name.SequenceEqual("output_tokens"u8)) { ok = Count(out f.Output); }
-                else if (name.SequenceEqual("cache_creation_input_tokens"u8)) { ok = Count(out f.CacheCreate); }
-                else if (name.SequenceEqual("cache_read_input_tokens"u8)) { ok = Count(out f.CacheRead); }
-                else if (name.SequenceEqual("cache_creation"u8) && Peek() == '{')
-                {
-                    f.HasSplit = true;
-                    ok = Split(ref f);
-                }
-                else { ok = Value(3); }
-                if (!ok) { return false; }
-                switch (Next())
-                {
-                    case (byte)',': continue;
-                    case (byte)'}': return true;
-                    default: return false;
-                }
+                case Level.Message:
+                    if (name.SequenceEqual("model"u8)) { return Text(model, out f.Model); }
+                    if (name.SequenceEqual("id"u8)) { return Id(out f.MessageId); }
+                    if (name.SequenceEqual("usage"u8) && Peek() == '{')
+                    {
+                        f.HasUsage = true;
+                        return Members(Level.Usage, ref f, model);
+                    }
+                    break;
+                case Level.Usage:
+                    if (name.SequenceEqual("input_tokens"u8)) { return Count(out f.Input); }
+                    if (name.SequenceEqual("output_tokens"u8)) { return Count(out f.Output); }
+                    if (name.SequenceEqual("cache_creation_input_tokens"u8)) { return Count(out f.CacheCreate); }
+                    if (name.SequenceEqual("cache_read_input_tokens"u8)) { return Count(out f.CacheRead); }
+                    if (name.SequenceEqual("cache_creation"u8) && Peek() == '{')
+                    {
+                        f.HasSplit = true;
+                        return Members(Level.Split, ref f, model);
+                    }
+                    break;
+                default:
+                    if (name.SequenceEqual("ephemeral_5m_input_tokens"u8)) { return Count(out f.Cache5m); }
+                    if (name.SequenceEqual("ephemeral_1h_input_tokens"u8)) { return Count(out f.Cache1h); }
+                    break;
             }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private bool Split(ref LineFields f)
-        {
-            _p++;
-            Ws();
-            if (Peek() == '}') { _p++; return true; }
-            while (true)
-            {
-                if (!Name(out ReadOnlySpan<byte> name)) { return false; }
-                bool ok;
-                if (name.SequenceEqual("ephemeral_5m_input_tokens"u8)) { ok = Count(out f.Cache5m); }
-                else if (name.SequenceEqual("ephemeral_1h_input_tokens"u8)) { ok = Count(out f.Cache1h); }
-                else { ok = Value(4); }
-                if (!ok) { return false; }
-                switch (Next())
-                {
-                    case (byte)',': continue;
-                    case (byte)'}': return true;
-                    default: return false;
-                }
-            }
+            return Value((int)level);
         }
 
         /// <summary>A usage count: a plain non-negative integer of at most 18 digits, or null (0). Anything else: not sure.</summary>

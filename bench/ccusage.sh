@@ -12,24 +12,11 @@
 # Needs: python3, node + npm (ccusage is installed into the work folder), dotnet, /usr/bin/time.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-WORK=${RLMTOKENS_BENCH_DIR:-${TMPDIR:-/tmp}/rlmtokens-bench}
-SIZES=${SIZES:-"50 500"}
-RUNS=${RUNS:-5}
-SEED=${SEED:-42}
-GEN=${GEN:-$REPO/../shared/bench/gen-claude-transcripts.py}
-[ -f "$GEN" ] || GEN=$REPO/bench/gen-claude-transcripts.py
-case "$WORK" in "$REPO"|"$REPO"/*) echo "RLMTOKENS_BENCH_DIR must be outside the repository" >&2; exit 2;; esac
-mkdir -p "$WORK/emptyhome"
+# shellcheck source=bench/corpora.sh
+source "$(dirname "$0")/corpora.sh"
+bench_setup "${TMPDIR:-/tmp}/rlmtokens-bench"
 RESULTS=$WORK/results.tsv
 : > "$RESULTS"
-
-echo "== corpora (seed $SEED) in $WORK"
-for mb in $SIZES; do
-  if [ ! -f "$WORK/corpus-$mb/manifest.json" ]; then
-    python3 "$GEN" --out "$WORK/corpus-$mb" --total-mb "$mb" --seed "$SEED"
-  fi
-done
 
 # shellcheck source=bench/ccusage-install.sh
 source "$REPO/bench/ccusage-install.sh"
@@ -61,13 +48,7 @@ for mb in $SIZES; do
   echo "== $mb MB: checks"
   "${RLM[@]}" "$corpus" --tz UTC --quiet --check "$corpus/manifest.json"
   env -i PATH="$PATH" HOME="$WORK/emptyhome" TZ=UTC CLAUDE_CONFIG_DIR="$corpus" "$CCUSAGE" daily --json --offline > "$WORK/ccusage-$mb.json"
-  python3 - "$WORK/ccusage-$mb.json" "$corpus/manifest.json" <<'PY'
-import json, sys
-cc = json.load(open(sys.argv[1]))["totals"]; ex = json.load(open(sys.argv[2]))["expected"]["totals"]
-pairs = [("inputTokens", "input"), ("outputTokens", "output"), ("cacheCreationTokens", "cacheCreation"), ("cacheReadTokens", "cacheRead")]
-same = all(cc[a] == ex[b] for a, b in pairs) and abs(cc["totalCost"] - ex["cost"]) <= 1e-6 * ex["cost"]
-print("ccusage totals %s the manifest (tokens %s, cost %.6f vs %.6f)" % ("equal" if same else "DIFFER from", [cc[a] for a, _ in pairs], cc["totalCost"], ex["cost"]))
-PY
+  check_ccusage_totals "$WORK/ccusage-$mb.json" "$corpus/manifest.json"
   echo "== $mb MB: $RUNS runs each (interleaved)"
   warm=$WORK/cache-warm-$mb; rm -rf "$warm"
   "${RLM[@]}" "$corpus" --tz UTC --quiet --cache "$warm"

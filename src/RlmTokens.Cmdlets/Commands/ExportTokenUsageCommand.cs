@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Management.Automation;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
@@ -16,10 +17,12 @@ namespace RlmTokens.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Export, "TokenUsage", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
-    public sealed class ExportTokenUsageCommand : RlmTokensCmdlet
+    public sealed class ExportTokenUsageCommand : RlmTokensCmdlet, IDisposable
     {
-        private ExportTable? _table;
+        private string[]? _columns;
+        private ExportStream? _export;
         private bool _received;
+        private bool _declined;
         private string? _file;
         private ExportFormat _format;
 
@@ -77,29 +80,33 @@ namespace RlmTokens.Cmdlets
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected override void ProcessRecord()
         {
             if (InputObject is null) { return; }
             _received = true;
-            var values = new List<KeyValuePair<string, object?>>();
-            foreach (PSPropertyInfo property in InputObject.Properties)
+            if (_declined) { return; }
+            if (_columns is null)
             {
-                values.Add(new KeyValuePair<string, object?>(property.Name, ValueOf(property)));
+                var columns = new List<string>();
+                foreach (PSPropertyInfo property in InputObject.Properties) { columns.Add(property.Name); }
+                _columns = columns.ToArray();
+                if (!Start(_columns)) { return; }
             }
-            if (_table is null)
+            // Each row goes to the file as it arrives; the columns are the first object's, looked up by name.
+            object?[] row = new object?[_columns.Length];
+            for (int i = 0; i < row.Length; i++)
             {
-                var columns = new List<string>(values.Count);
-                foreach (KeyValuePair<string, object?> kv in values) { columns.Add(kv.Key); }
-                _table = new ExportTable(columns);
+                PSPropertyInfo? property = InputObject.Properties[_columns[i]];
+                if (property is not null) { row[i] = ValueOf(property); }
             }
-            _table.AddRow(values);
+            Write(row);
         }
 
         protected override void EndProcessing()
         {
             try
             {
-                ExportTable? table = _table;
                 if (!_received)
                 {
                     if (MyInvocation.ExpectingInput)
@@ -109,14 +116,13 @@ namespace RlmTokens.Cmdlets
                     }
                     Outcome<IReadOnlyList<TokenUsageDay>> history = Tracker.GetHistory(DateTime.MinValue, DateTime.MaxValue.Date);
                     WriteProblems(history);
-                    table = ExportTable.FromDays(history.Value);
+                    ExportTable table = ExportTable.FromDays(history.Value);
+                    if (!Start(table.Columns)) { return; }
+                    foreach (object?[] row in table.Rows) { Write(row); }
                 }
-                if (table is null) { return; }
-                string action = string.Format(CultureInfo.CurrentCulture, Append ? Strings.ExportAppendAction : Strings.ExportWriteAction, table.Rows.Count, _format);
-                if (!ShouldProcess(_file, action)) { return; }
-                FileInfo written = TableExporter.Write(_file!, table,
-                    new ExportOptions { Format = _format, Append = Append, NoClobber = NoClobber, Force = Force, Title = Title }, Cancellation);
-                WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.ExportWritten, table.Rows.Count, written.FullName));
+                if (_export is null) { return; }
+                FileInfo written = _export.Commit();
+                WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.ExportWritten, _export.Rows, written.FullName));
                 if (PassThru)
                 {
                     // Through the provider, so the FileInfo carries PSPath and shows as Get-Item shows it.
@@ -132,11 +138,59 @@ namespace RlmTokens.Cmdlets
             }
             finally
             {
+                Dispose();
                 base.EndProcessing();
             }
         }
 
+        /// <summary>Deletes the temporary file of an export that did not finish (an error, Ctrl+C).</summary>
+        public void Dispose()
+        {
+            _export?.Dispose();
+            _export = null;
+        }
+
+        // Asks once, before anything is touched, and opens the export; false when declined or failed.
+        private bool Start(IReadOnlyList<string> columns)
+        {
+            string action = string.Format(CultureInfo.CurrentCulture, Append ? Strings.ExportAppendAction : Strings.ExportWriteAction, _format);
+            if (!ShouldProcess(_file, action))
+            {
+                _declined = true;
+                return false;
+            }
+            try
+            {
+                _export = ExportStream.Open(_file!, columns,
+                    new ExportOptions { Format = _format, Append = Append, NoClobber = NoClobber, Force = Force, Title = Title }, Cancellation);
+                return true;
+            }
+            catch (RlmTokensException e)
+            {
+                _declined = true;
+                WriteError(ErrorRecords.From(e));
+                return false;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Write(object?[] row)
+        {
+            if (_export is null) { return; }
+            try
+            {
+                _export.Write(row);
+            }
+            catch (RlmTokensException e)
+            {
+                _declined = true;
+                Dispose();
+                WriteError(ErrorRecords.From(e));
+            }
+        }
+
         // The value as the PowerShell adapter gives it, reduced to a scalar the writers know.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static object? ValueOf(PSPropertyInfo property)
         {
             object? value;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Linq;
 
 namespace RlmTokens.Export
@@ -74,6 +75,7 @@ namespace RlmTokens.Export
             v is byte || v is sbyte || v is short || v is ushort || v is int || v is uint || v is long || v is ulong;
 
         /// <summary>The text of a value: invariant numbers ("R" for floating point), ISO-8601 times, enum names, "true"/"false", "" for null.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static string Text(object? v)
         {
             switch (v)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Linq;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -30,31 +31,60 @@ namespace RlmTokens.Export
             }
         }
 
+        private static readonly char[] s_csvQuoted = { ',', '"', '\r', '\n' };
+
         /// <summary>RFC 4180: header line, CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled.</summary>
         public static string Csv(ExportTable table, bool header = true)
         {
-            var sb = new StringBuilder();
-            if (header) { AppendCsvLine(sb, table.Columns.Cast<object?>().ToArray()); }
-            foreach (object?[] row in table.Rows) { AppendCsvLine(sb, row); }
-            return sb.ToString();
+            using var w = new StringWriter(CultureInfo.InvariantCulture);
+            if (header) { CsvHeader(w, table.Columns); }
+            foreach (object?[] row in table.Rows) { CsvLine(w, row); }
+            return w.ToString();
         }
 
-        private static void AppendCsvLine(StringBuilder sb, object?[] values)
+        /// <summary>The CSV header line of <paramref name="columns"/>, without its line end.</summary>
+        internal static string CsvHeaderText(IReadOnlyList<string> columns)
+        {
+            using var w = new StringWriter(CultureInfo.InvariantCulture);
+            CsvHeader(w, columns);
+            return w.ToString().TrimEnd('\r', '\n');
+        }
+
+        internal static void CsvHeader(TextWriter w, IReadOnlyList<string> columns)
+        {
+            for (int i = 0; i < columns.Count; i++)
+            {
+                if (i > 0) { w.Write(','); }
+                CsvField(w, columns[i]);
+            }
+            w.Write("\r\n");
+        }
+
+        /// <summary>One CSV line of values.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void CsvLine(TextWriter w, object?[] values)
         {
             for (int i = 0; i < values.Length; i++)
             {
-                if (i > 0) { sb.Append(','); }
-                string text = ExportValues.Text(values[i]);
-                if (text.IndexOfAny(new[] { ',', '"', '\r', '\n' }) >= 0 || (text.Length > 0 && (text[0] == ' ' || text[text.Length - 1] == ' ')))
-                {
-                    sb.Append('"').Append(text.Replace("\"", "\"\"")).Append('"');
-                }
-                else
-                {
-                    sb.Append(text);
-                }
+                if (i > 0) { w.Write(','); }
+                CsvField(w, ExportValues.Text(values[i]));
             }
-            sb.Append("\r\n");
+            w.Write("\r\n");
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void CsvField(TextWriter w, string text)
+        {
+            if (text.IndexOfAny(s_csvQuoted) >= 0 || (text.Length > 0 && (text[0] == ' ' || text[text.Length - 1] == ' ')))
+            {
+                w.Write('"');
+                w.Write(text.Replace("\"", "\"\""));
+                w.Write('"');
+            }
+            else
+            {
+                w.Write(text);
+            }
         }
 
         /// <summary>A JSON array of flat objects (one per row, properties in column order); <paramref name="prefix"/> elements first (for -Append).</summary>
@@ -65,7 +95,7 @@ namespace RlmTokens.Export
             {
                 writer.WriteStartArray();
                 if (prefix is not null) { foreach (JsonElement e in prefix) { e.WriteTo(writer); } }
-                foreach (object?[] row in table.Rows) { WriteObject(writer, table, row); }
+                foreach (object?[] row in table.Rows) { WriteObject(writer, table.Columns, row); }
                 writer.WriteEndArray();
             }
             return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
@@ -80,24 +110,27 @@ namespace RlmTokens.Export
                 using var buffer = new MemoryStream();
                 using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
                 {
-                    WriteObject(writer, table, row);
+                    WriteObject(writer, table.Columns, row);
                 }
                 sb.Append(Encoding.UTF8.GetString(buffer.ToArray())).Append('\n');
             }
             return sb.ToString();
         }
 
-        private static void WriteObject(Utf8JsonWriter writer, ExportTable table, object?[] row)
+        /// <summary>One row as a flat JSON object, properties in column order.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void WriteObject(Utf8JsonWriter writer, IReadOnlyList<string> columns, object?[] row)
         {
             writer.WriteStartObject();
-            for (int i = 0; i < table.Columns.Count; i++)
+            for (int i = 0; i < columns.Count; i++)
             {
-                writer.WritePropertyName(table.Columns[i]);
+                writer.WritePropertyName(columns[i]);
                 WriteValue(writer, row[i]);
             }
             writer.WriteEndObject();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void WriteValue(Utf8JsonWriter writer, object? v)
         {
             switch (v)

@@ -120,9 +120,7 @@ namespace RlmTokens.Transcripts
             return buf.AsSpan().SequenceEqual(cached.Tail);
         }
 
-        private static readonly byte[] s_usage = System.Text.Encoding.UTF8.GetBytes("\"usage\"");
-
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static FileScanResult Read(FileStream stream, TranscriptFile file, FileScanState? resume, long length, long ticks, int maxLineBytes, CancellationToken ct)
         {
             TranscriptLineParser parser = new TranscriptLineParser();
@@ -191,7 +189,7 @@ namespace RlmTokens.Transcripts
                         if (end > 0) { Buffer.BlockCopy(buffer, nl + 1, buffer, 0, end); }
                         filled = 0;
                     }
-                    int complete = buffer.AsSpan(0, end).LastIndexOf((byte)'\n') + 1;
+                    int complete = ByteSearch.LastIndexOf(buffer.AsSpan(0, end), (byte)'\n') + 1;
                     if (complete == 0)
                     {
                         filled = end;
@@ -203,12 +201,12 @@ namespace RlmTokens.Transcripts
                     int pos = 0;
                     while (pos < complete)
                     {
-                        int hit = region.Slice(pos).IndexOf(s_usage);
+                        int hit = ByteSearch.IndexOf(region.Slice(pos), "\"usage\""u8);
                         if (hit < 0) { break; }
                         hit += pos;
-                        int lineStart = region.Slice(pos, hit - pos).LastIndexOf((byte)'\n') + 1 + pos;
-                        int lineEnd = region.Slice(hit).IndexOf((byte)'\n') + hit;
-                        LineKind kind = parser.Parse(Trim(region.Slice(lineStart, lineEnd - lineStart)), file.Project, file.Path, out UsageEntry? entry);
+                        int lineStart = ByteSearch.LastIndexOf(region.Slice(pos, hit - pos), (byte)'\n') + 1 + pos;
+                        int lineEnd = ByteSearch.IndexOf(region.Slice(hit), (byte)'\n') + hit;
+                        LineKind kind = parser.ParseWithUsage(Trim(region.Slice(lineStart, lineEnd - lineStart)), file.Project, file.Path, out UsageEntry? entry);
                         if (kind == LineKind.Usage) { dedup.Add(entry!); }
                         else if (kind == LineKind.Malformed)
                         {

@@ -24,14 +24,15 @@ namespace RlmTokens.Transcripts
     }
 
     /// <summary>
-    /// Parses one JSONL line with <see cref="Utf8JsonReader"/>, but only a line that can carry usage:
-    /// a byte search for "usage" and "assistant" rejects user lines and tool results (most of a
-    /// transcript's bytes) without tokenizing them. One instance per thread: it reuses repeated strings.
+    /// Parses one JSONL line, but only a line that can carry usage: a byte search for "usage" and "assistant"
+    /// rejects user lines and tool results (most of a transcript's bytes) without reading them. A line that
+    /// passes goes through <see cref="LineScanner"/>, which pulls out the usage fields in one forward pass
+    /// without tokenizing the rest; what it is not sure of (malformed JSON, comments, counts written as
+    /// strings or floats) goes to the <see cref="Utf8JsonReader"/> parser, which decides. One instance per
+    /// thread: it reuses repeated strings.
     /// </summary>
     internal sealed class TranscriptLineParser
     {
-        private static readonly byte[] s_usage = Encoding.UTF8.GetBytes("\"usage\"");
-        private static readonly byte[] s_assistant = Encoding.UTF8.GetBytes("assistant");
         private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = 256, CommentHandling = JsonCommentHandling.Skip };
 
         /// <summary>
@@ -44,23 +45,53 @@ namespace RlmTokens.Transcripts
         /// <summary>Marks a usage count that cannot be used (negative, fractional, not a number, out of range).</summary>
         private const long BadCount = -1;
 
-        private string? _model;
-        private string? _session;
-        private string? _cwd;
-        private string? _branch;
-        private string? _agent;
+        private readonly RepeatedString _model = new RepeatedString();
+        private readonly RepeatedString _session = new RepeatedString();
+        private readonly RepeatedString _cwd = new RepeatedString();
+        private readonly RepeatedString _branch = new RepeatedString();
+        private readonly RepeatedString _agent = new RepeatedString();
 
         /// <summary>True when a line may hold usage (cheap; no parsing).</summary>
         public static bool MayHoldUsage(ReadOnlySpan<byte> line) =>
-            line.IndexOf(s_usage) >= 0 && line.IndexOf(s_assistant) >= 0;
+            ByteSearch.IndexOf(line, "\"usage\""u8) >= 0 && ByteSearch.IndexOf(line, "assistant"u8) >= 0;
 
         public LineKind Parse(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
         {
             entry = null;
-            if (!MayHoldUsage(line)) { return LineKind.Skip; }
+            return MayHoldUsage(line) ? ParseCandidate(line, project, file, out entry) : LineKind.Skip;
+        }
+
+        /// <summary>
+        /// <see cref="Parse"/> for a line the caller already found "usage" in: one search per line.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public LineKind ParseWithUsage(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
+        {
+            entry = null;
+            return ByteSearch.IndexOf(line, "assistant"u8) >= 0 ? ParseCandidate(line, project, file, out entry) : LineKind.Skip;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private LineKind ParseCandidate(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
+        {
+            LineFields f = default;
+            if (LineScanner.TryRead(line, ref f, out bool notAssistant, _model, _session, _cwd, _branch, _agent))
+            {
+                entry = null;
+                return notAssistant ? LineKind.Skip : Build(ref f, project, file, out entry);
+            }
+            return ParseWithReader(line, project, file, out entry);
+        }
+
+        /// <summary>The <see cref="Utf8JsonReader"/> parser alone: the fallback, and the reference a test holds the fast path to.</summary>
+        internal LineKind ParseWithReader(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
+        {
+            entry = null;
             try
             {
-                return ParseCore(line, project, file, out entry);
+                LineFields f = default;
+                LineKind kind = ReadFields(line, ref f);
+                return kind == LineKind.Usage ? Build(ref f, project, file, out entry) : kind;
             }
             catch (JsonException)
             {
@@ -80,57 +111,50 @@ namespace RlmTokens.Transcripts
             }
         }
 
-        [MethodImpl(HotPath.Hot)]
-        private LineKind ParseCore(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
+        /// <summary>Reads the fields with <see cref="Utf8JsonReader"/>; Usage means "go on to <see cref="Build"/>".</summary>
+        private LineKind ReadFields(ReadOnlySpan<byte> line, ref LineFields f)
         {
-            entry = null;
             Utf8JsonReader r = new Utf8JsonReader(line, s_options);
             if (!r.Read() || r.TokenType != JsonTokenType.StartObject) { return LineKind.Malformed; }
-            bool assistant = false, typeSeen = false, hasUsage = false, sidechain = false;
-            string? model = null, messageId = null, requestId = null, session = null, cwd = null, branch = null, agent = null;
-            DateTime timestamp = default;
-            bool hasTimestamp = false;
-            long input = 0, output = 0, cacheCreate = 0, cacheRead = 0, cc5 = 0, cc1 = 0;
-            bool hasSplit = false;
             while (r.Read())
             {
                 if (r.TokenType == JsonTokenType.EndObject) { break; }
                 if (r.TokenType != JsonTokenType.PropertyName) { return LineKind.Malformed; }
-                if (r.ValueTextEquals("type"))
+                if (r.ValueTextEquals("type"u8))
                 {
                     r.Read();
-                    typeSeen = true;
-                    assistant = r.TokenType == JsonTokenType.String && r.ValueTextEquals("assistant");
-                    if (!assistant) { return CheckRest(ref r); }
+                    f.TypeSeen = true;
+                    f.Assistant = r.TokenType == JsonTokenType.String && r.ValueTextEquals("assistant"u8);
+                    if (!f.Assistant) { return CheckRest(ref r); }
                 }
-                else if (r.ValueTextEquals("message"))
+                else if (r.ValueTextEquals("message"u8))
                 {
                     r.Read();
                     if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); continue; }
                     while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
                     {
-                        if (r.ValueTextEquals("model")) { r.Read(); model = Str(ref r, ref _model); }
-                        else if (r.ValueTextEquals("id")) { r.Read(); messageId = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
-                        else if (r.ValueTextEquals("usage"))
+                        if (r.ValueTextEquals("model"u8)) { r.Read(); f.Model = Str(ref r, _model); }
+                        else if (r.ValueTextEquals("id"u8)) { r.Read(); f.MessageId = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
+                        else if (r.ValueTextEquals("usage"u8))
                         {
                             r.Read();
                             if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); continue; }
-                            hasUsage = true;
+                            f.HasUsage = true;
                             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
                             {
-                                if (r.ValueTextEquals("input_tokens")) { r.Read(); input = Num(ref r); }
-                                else if (r.ValueTextEquals("output_tokens")) { r.Read(); output = Num(ref r); }
-                                else if (r.ValueTextEquals("cache_creation_input_tokens")) { r.Read(); cacheCreate = Num(ref r); }
-                                else if (r.ValueTextEquals("cache_read_input_tokens")) { r.Read(); cacheRead = Num(ref r); }
-                                else if (r.ValueTextEquals("cache_creation"))
+                                if (r.ValueTextEquals("input_tokens"u8)) { r.Read(); f.Input = Num(ref r); }
+                                else if (r.ValueTextEquals("output_tokens"u8)) { r.Read(); f.Output = Num(ref r); }
+                                else if (r.ValueTextEquals("cache_creation_input_tokens"u8)) { r.Read(); f.CacheCreate = Num(ref r); }
+                                else if (r.ValueTextEquals("cache_read_input_tokens"u8)) { r.Read(); f.CacheRead = Num(ref r); }
+                                else if (r.ValueTextEquals("cache_creation"u8))
                                 {
                                     r.Read();
                                     if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); continue; }
-                                    hasSplit = true;
+                                    f.HasSplit = true;
                                     while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
                                     {
-                                        if (r.ValueTextEquals("ephemeral_5m_input_tokens")) { r.Read(); cc5 = Num(ref r); }
-                                        else if (r.ValueTextEquals("ephemeral_1h_input_tokens")) { r.Read(); cc1 = Num(ref r); }
+                                        if (r.ValueTextEquals("ephemeral_5m_input_tokens"u8)) { r.Read(); f.Cache5m = Num(ref r); }
+                                        else if (r.ValueTextEquals("ephemeral_1h_input_tokens"u8)) { r.Read(); f.Cache1h = Num(ref r); }
                                         else { r.Read(); r.Skip(); }
                                     }
                                 }
@@ -140,34 +164,42 @@ namespace RlmTokens.Transcripts
                         else { r.Read(); r.Skip(); }
                     }
                 }
-                else if (r.ValueTextEquals("requestId")) { r.Read(); requestId = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
-                else if (r.ValueTextEquals("timestamp"))
+                else if (r.ValueTextEquals("requestId"u8)) { r.Read(); f.RequestId = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
+                else if (r.ValueTextEquals("timestamp"u8))
                 {
                     r.Read();
-                    if (r.TokenType == JsonTokenType.String) { hasTimestamp = TryTimestamp(ref r, out timestamp); }
+                    if (r.TokenType == JsonTokenType.String) { f.HasTimestamp = TryTimestamp(ref r, out f.Timestamp); }
                 }
-                else if (r.ValueTextEquals("sessionId")) { r.Read(); session = Str(ref r, ref _session); }
-                else if (r.ValueTextEquals("cwd")) { r.Read(); cwd = Str(ref r, ref _cwd); }
-                else if (r.ValueTextEquals("gitBranch")) { r.Read(); branch = Str(ref r, ref _branch); }
-                else if (r.ValueTextEquals("agentId")) { r.Read(); agent = Str(ref r, ref _agent); }
-                else if (r.ValueTextEquals("isSidechain")) { r.Read(); sidechain = r.TokenType == JsonTokenType.True; }
+                else if (r.ValueTextEquals("sessionId"u8)) { r.Read(); f.Session = Str(ref r, _session); }
+                else if (r.ValueTextEquals("cwd"u8)) { r.Read(); f.Cwd = Str(ref r, _cwd); }
+                else if (r.ValueTextEquals("gitBranch"u8)) { r.Read(); f.Branch = Str(ref r, _branch); }
+                else if (r.ValueTextEquals("agentId"u8)) { r.Read(); f.Agent = Str(ref r, _agent); }
+                else if (r.ValueTextEquals("isSidechain"u8)) { r.Read(); f.Sidechain = r.TokenType == JsonTokenType.True; }
                 else { r.Read(); r.Skip(); }
             }
-            if (r.TokenType != JsonTokenType.EndObject || r.CurrentDepth != 0) { return LineKind.Malformed; }
-            if (!typeSeen || !assistant || !hasUsage) { return LineKind.Skip; }
+            return r.TokenType != JsonTokenType.EndObject || r.CurrentDepth != 0 ? LineKind.Malformed : LineKind.Usage;
+        }
+
+        /// <summary>What the fields of a well-formed line amount to: Skip, Malformed (counts that are no counts) or an entry.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static LineKind Build(ref LineFields f, string project, string? file, out UsageEntry? entry)
+        {
+            entry = null;
+            if (!f.TypeSeen || !f.Assistant || !f.HasUsage) { return LineKind.Skip; }
+            long input = f.Input, output = f.Output, cacheCreate = f.CacheCreate, cacheRead = f.CacheRead, cc5 = f.Cache5m, cc1 = f.Cache1h;
             // Usage that cannot be a count (negative, fractional, not a number, past long) is never summed.
             if (input < 0 || output < 0 || cacheCreate < 0 || cacheRead < 0 || cc5 < 0 || cc1 < 0) { return LineKind.Malformed; }
             long lineTotal;
             try { lineTotal = checked(input + output + cacheCreate + cacheRead); }
             catch (OverflowException) { return LineKind.Malformed; }
             if (lineTotal > MaxTokensPerCount) { return LineKind.Malformed; }
-            if (!hasTimestamp) { return LineKind.Skip; }
-            if (model is null) { model = string.Empty; }
-            if (string.Equals(model, "<synthetic>", StringComparison.Ordinal) && input + output + cacheCreate + cacheRead == 0)
+            if (!f.HasTimestamp) { return LineKind.Skip; }
+            string model = f.Model ?? string.Empty;
+            if (string.Equals(model, "<synthetic>", StringComparison.Ordinal) && lineTotal == 0)
             {
                 return LineKind.Skip;
             }
-            if (!hasSplit)
+            if (!f.HasSplit)
             {
                 cc5 = cacheCreate;
                 cc1 = 0;
@@ -181,16 +213,16 @@ namespace RlmTokens.Transcripts
             }
             entry = new UsageEntry
             {
-                Timestamp = timestamp,
+                Timestamp = f.Timestamp,
                 Model = model,
-                MessageId = messageId,
-                RequestId = requestId,
-                SessionId = session,
+                MessageId = f.MessageId,
+                RequestId = f.RequestId,
+                SessionId = f.Session,
                 Project = project,
-                Cwd = cwd,
-                GitBranch = branch,
-                IsSidechain = sidechain,
-                AgentId = agent,
+                Cwd = f.Cwd,
+                GitBranch = f.Branch,
+                IsSidechain = f.Sidechain,
+                AgentId = f.Agent,
                 InputTokens = input,
                 OutputTokens = output,
                 CacheCreationTokens = cacheCreate,
@@ -210,11 +242,12 @@ namespace RlmTokens.Transcripts
             return r.CurrentDepth == 0 ? LineKind.Skip : LineKind.Malformed;
         }
 
-        private static string? Str(ref Utf8JsonReader r, ref string? last)
+        private static string? Str(ref Utf8JsonReader r, RepeatedString last)
         {
             if (r.TokenType != JsonTokenType.String) { r.Skip(); return null; }
-            if (last is not null && r.ValueTextEquals(last)) { return last; }
-            return last = r.GetString();
+            if (r.HasValueSequence || r.ValueIsEscaped) { return r.GetString(); }
+            // GetString fails on invalid UTF-8; the repeated-string decoder would not, so check first.
+            return System.Text.Unicode.Utf8.IsValid(r.ValueSpan) ? last.Get(r.ValueSpan, false) : r.GetString();
         }
 
         /// <summary>
@@ -264,7 +297,7 @@ namespace RlmTokens.Transcripts
     /// <summary>Fast path for Claude Code's timestamps: yyyy-MM-ddTHH:mm:ss[.fffffff]Z.</summary>
     internal static class TimestampParser
     {
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static bool TryParseIsoUtc(ReadOnlySpan<byte> s, out DateTime value)
         {
             value = default;

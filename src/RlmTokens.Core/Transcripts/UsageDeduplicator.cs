@@ -25,7 +25,7 @@ namespace RlmTokens.Transcripts
             foreach (UsageEntry e in entries) { Add(e); }
         }
 
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(UsageEntry entry)
         {
             if (entry.MessageId is null || entry.RequestId is null)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -241,6 +242,63 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.Single(ps.Warnings);
             Assert.False(ws.Exists("none.csv"));
+        }
+    
+        [Theory]
+        [InlineData("big.csv")]
+        [InlineData("big.json")]
+        [InlineData("big.jsonl")]
+        public void LongPipeline_ShouldBeOnDiskBeforeThePipelineEndsAndTheTargetReplacedOnlyAtTheEnd(string name)
+        {
+            using TempWorkspace ws = Samples();
+            ws.Write(name, "old", bom: false, crlf: false);
+            using var ps = new PowerShellHost(ws.Root);
+
+            // The producer looks at the folder after 20,000 rows (at least 400 KB, past any write buffer): the rows are already in the
+            // temporary file beside the target, and the target still holds its old text.
+            Collection<PSObject> seen = ps.RunClean(
+                "$seen = [System.Collections.Generic.List[object]]::new(); "
+                + "& { for ($i = 0; $i -lt 30000; $i++) { "
+                + "    if ($i -eq 20000) { $seen.Add((Get-ChildItem -Force -Filter (\".\" + $args[0] + '.*.tmp') | Measure-Object Length -Sum).Sum); $seen.Add((Get-Content -Raw -LiteralPath $args[0])) } "
+                + "    [pscustomobject]@{ Row = $i; Text = 'row, \"' + $i + '\"' } } } " + name + " | Export-TokenUsage -LiteralPath " + name + "; $seen",
+                name);
+
+            Assert.True(Convert.ToInt64(seen[0].BaseObject, CultureInfo.InvariantCulture) > 200_000, "rows written while the pipeline ran: " + seen[0]);
+            Assert.Equal("old", seen[1].BaseObject);
+            Assert.Empty(Directory.GetFiles(ws.Root, "*.tmp"));
+            string text = ws.Read(name);
+            Assert.Contains("29999", text);
+            Assert.DoesNotContain("old", text);
+        }
+
+        [Fact]
+        public void FailingMidway_ShouldLeaveTheTargetAndNoTemporaryFile()
+        {
+            using TempWorkspace ws = Samples();
+            string path = ws.Write("u.jsonl", "keep\n", bom: false, crlf: false);
+            File.SetAttributes(path, FileAttributes.ReadOnly);
+            using var ps = new PowerShellHost(ws.Root);
+
+            ps.Run("1..5000 | ForEach-Object { [pscustomobject]@{ N = $_ } } | Export-TokenUsage u.jsonl");
+
+            Assert.Equal("AccessDenied,RlmTokens.Cmdlets.ExportTokenUsageCommand", Assert.Single(ps.Errors).FullyQualifiedErrorId);
+            Assert.Equal("keep\n", ws.Read("u.jsonl"));
+            Assert.Empty(Directory.GetFiles(ws.Root, "*.tmp"));
+        }
+
+        [Fact]
+        public void StoppedPipeline_ShouldLeaveTheTargetAndNoTemporaryFile()
+        {
+            using TempWorkspace ws = Samples();
+            ws.Write("u.csv", "keep", bom: false, crlf: false);
+            using var ps = new PowerShellHost(ws.Root);
+
+            // The producer fails after 3,000 rows: Export-TokenUsage has written them to its temporary file, never
+            // reaches its end, and is disposed.
+            ps.Run("& { foreach ($i in 1..5000) { [pscustomobject]@{ N = $i }; if ($i -eq 3000) { throw 'producer failed' } } } | Export-TokenUsage u.csv");
+
+            Assert.Equal("keep", ws.Read("u.csv"));
+            Assert.Empty(Directory.GetFiles(ws.Root, "*.tmp"));
         }
     }
 }

@@ -2,7 +2,8 @@ namespace RlmTokens
 {
     /// <summary>
     /// How Get-TokenUsage groups rows. Transcript reports (-Transcript) use Day, Week, Month, Session,
-    /// Project, Model, Agent, Block and Branch; log reports use Branch, Agent, Task, Model and Tool.
+    /// Project, Model, Agent, Block and Branch; log reports use Branch, Agent, Task, Model and Tool; ledger
+    /// reports (-Ledger) use User, Machine, Branch, Project, Agent, Model, Session, Day, Week and Month.
     /// </summary>
     public enum UsageGrouping
     {
@@ -19,5 +20,11 @@ namespace RlmTokens
         Branch,
         Task,
         Tool,
+
+        /// <summary>The user a ledger row was synced as (ledger reports only).</summary>
+        User,
+
+        /// <summary>The machine a ledger row was synced from (ledger reports only).</summary>
+        Machine,
     }
 }

@@ -279,60 +279,104 @@ namespace RlmTokens.Ledger
             }
         }
 
+        // SQLite binds a named parameter by a linear search of the statement's names, so a statement of
+        // thousands of parameters costs quadratic time there: it gets one row (or key) per statement, its
+        // command reused and so prepared once. PostgreSQL pays a round trip per statement instead: it gets
+        // many rows per statement.
+        private int RowsPerCommand => Target.Engine == LedgerEngine.Sqlite ? 1 : RowsPerStatement;
+
+        private int KeysPerCommand => Target.Engine == LedgerEngine.Sqlite ? 1 : KeysPerStatement;
+
         private Dictionary<string, DateTimeOffset> ExistingKeys(DbTransaction? tx, List<LedgerUsageRow> rows)
         {
             var found = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            for (int i = 0; i < rows.Count; i += KeysPerStatement)
-            {
-                int n = Math.Min(KeysPerStatement, rows.Count - i);
-                var sql = new StringBuilder("SELECT row_key, occurred_at FROM " + LedgerSchema.Table + " WHERE row_key IN (");
-                using DbCommand c = Command(tx, string.Empty);
-                for (int j = 0; j < n; j++)
+            Chunked(tx, rows.Count, KeysPerCommand,
+                n => "SELECT row_key, occurred_at FROM " + LedgerSchema.Table + " WHERE row_key IN ("
+                    + string.Join(", ", Enumerable.Range(0, n).Select(j => "@k" + j.ToString(CultureInfo.InvariantCulture))) + ")",
+                (c, start, n) =>
                 {
-                    if (j > 0) { sql.Append(", "); }
-                    string p = "@k" + j.ToString(CultureInfo.InvariantCulture);
-                    sql.Append(p);
-                    Add(c, p, rows[i + j].RowKey);
-                }
-                c.CommandText = sql.Append(')').ToString();
-                using DbDataReader r = c.ExecuteReader();
-                while (r.Read()) { found[r.GetString(0)] = ReadTimestamp(r, 1); }
-            }
+                    for (int j = 0; j < n; j++) { Set(c.Parameters[j], rows[start + j].RowKey); }
+                    using DbDataReader r = c.ExecuteReader();
+                    while (r.Read()) { found[r.GetString(0)] = ReadTimestamp(r, 1); }
+                });
             return found;
         }
 
         private void Insert(DbTransaction tx, List<LedgerUsageRow> rows, DateTimeOffset synced)
         {
             string[] cols = LedgerSchema.Columns;
-            var sql = new StringBuilder("INSERT INTO " + LedgerSchema.Table + " (" + string.Join(", ", cols) + ") VALUES ");
-            using DbCommand c = Command(tx, string.Empty);
-            for (int i = 0; i < rows.Count; i++)
+            Chunked(tx, rows.Count, RowsPerCommand,
+                n =>
+                {
+                    var sql = new StringBuilder("INSERT INTO " + LedgerSchema.Table + " (" + string.Join(", ", cols) + ") VALUES ");
+                    for (int i = 0; i < n; i++)
+                    {
+                        sql.Append(i == 0 ? "(" : ", (");
+                        sql.Append(string.Join(", ", cols.Select((_, j) => "@p" + i.ToString(CultureInfo.InvariantCulture) + "_" + j.ToString(CultureInfo.InvariantCulture))));
+                        sql.Append(')');
+                    }
+                    // Another machine may have added a key since ExistingKeys looked: the unique key decides, and a
+                    // later timestamp still wins.
+                    sql.Append(" ON CONFLICT (row_key) DO UPDATE SET ");
+                    sql.Append(string.Join(", ", cols.Skip(1).Select(col => col + " = excluded." + col)));
+                    sql.Append(" WHERE excluded.occurred_at > " + LedgerSchema.Table + ".occurred_at");
+                    return sql.ToString();
+                },
+                (c, start, n) =>
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        LedgerUsageRow row = rows[start + i];
+                        object?[] values =
+                        {
+                            row.RowKey, row.Source.ToString(), LedgerSchema.Rank(row.Source), row.Precision.ToString(), row.CostPrecision.ToString(),
+                            row.Agent, row.Model, row.SessionId, row.Project, row.GitBranch, row.Machine, row.User,
+                            Timestamp(row.Timestamp), Timestamp(synced), row.InputTokens, row.OutputTokens, row.CacheCreationTokens,
+                            row.CacheReadTokens, row.TotalTokens, Nanos(row.CostUsd, row.RowKey),
+                        };
+                        for (int j = 0; j < values.Length; j++) { Set(c.Parameters[i * values.Length + j], values[j]); }
+                    }
+                    c.ExecuteNonQuery();
+                });
+        }
+
+        /// <summary>
+        /// Runs <paramref name="run"/> over <paramref name="count"/> items in chunks of <paramref name="per"/>,
+        /// through one command per chunk size (its parameters made once: @x0... as the text names them).
+        /// </summary>
+        private void Chunked(DbTransaction? tx, int count, int per, Func<int, string> sql, Action<DbCommand, int, int> run)
+        {
+            var commands = new Dictionary<int, DbCommand>();
+            try
             {
-                LedgerUsageRow row = rows[i];
-                object?[] values =
+                for (int start = 0; start < count; start += per)
                 {
-                    row.RowKey, row.Source.ToString(), LedgerSchema.Rank(row.Source), row.Precision.ToString(), row.CostPrecision.ToString(),
-                    row.Agent, row.Model, row.SessionId, row.Project, row.GitBranch, row.Machine, row.User,
-                    Timestamp(row.Timestamp), Timestamp(synced), row.InputTokens, row.OutputTokens, row.CacheCreationTokens,
-                    row.CacheReadTokens, row.TotalTokens, Nanos(row.CostUsd, row.RowKey),
-                };
-                sql.Append(i == 0 ? "(" : ", (");
-                for (int j = 0; j < values.Length; j++)
-                {
-                    string p = "@p" + i.ToString(CultureInfo.InvariantCulture) + "_" + j.ToString(CultureInfo.InvariantCulture);
-                    if (j > 0) { sql.Append(", "); }
-                    sql.Append(p);
-                    Add(c, p, values[j]);
+                    int n = Math.Min(per, count - start);
+                    if (!commands.TryGetValue(n, out DbCommand? c))
+                    {
+                        c = Command(tx, sql(n));
+                        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(c.CommandText, "@[a-z]+[0-9_]+"))
+                        {
+                            DbParameter p = c.CreateParameter();
+                            p.ParameterName = m.Value;
+                            c.Parameters.Add(p);
+                        }
+                        commands[n] = c;
+                    }
+                    run(c, start, n);
                 }
-                sql.Append(')');
             }
-            // Another machine may have added a key since ExistingKeys looked: the unique key decides, and a
-            // later timestamp still wins.
-            sql.Append(" ON CONFLICT (row_key) DO UPDATE SET ");
-            sql.Append(string.Join(", ", cols.Skip(1).Select(col => col + " = excluded." + col)));
-            sql.Append(" WHERE excluded.occurred_at > " + LedgerSchema.Table + ".occurred_at");
-            c.CommandText = sql.ToString();
-            c.ExecuteNonQuery();
+            finally
+            {
+                foreach (DbCommand c in commands.Values) { c.Dispose(); }
+            }
+        }
+
+        private static void Set(DbParameter p, object? value)
+        {
+            p.ResetDbType();
+            p.Value = value ?? DBNull.Value;
+            if (value is null) { p.DbType = DbType.String; }
         }
 
         /// <summary>Every row matching the filter, oldest first (all sources, unsummed: what an export carries).</summary>

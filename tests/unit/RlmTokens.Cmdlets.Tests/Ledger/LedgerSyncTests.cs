@@ -152,6 +152,22 @@ namespace RlmTokens.Cmdlets.Tests.Ledger
             Assert.False(ps.RunClean("Test-TokenBudget -Path $args[0] -Ledger ./team.db -Period Daily -Date 2026-11-02 -Limit $args[1] -Quiet", _ws.Root, day).Select(o => (bool)o.BaseObject).Single());
         }
 
+        [Theory]
+        [InlineData("win-x64", "e_sqlite3.dll")]
+        [InlineData("win-arm64", "e_sqlite3.dll")]
+        [InlineData("osx-x64", "libe_sqlite3.dylib")]
+        [InlineData("osx-arm64", "libe_sqlite3.dylib")]
+        [InlineData("linux-x64", "libe_sqlite3.so")]
+        [InlineData("linux-arm64", "libe_sqlite3.so")]
+        [InlineData("linux-musl-x64", "libe_sqlite3.so")]
+        public void StagedModule_ShouldShipTheNativeSqliteOfEachPlatformWhereTheLoaderLooks(string rid, string file)
+        {
+            // RlmTokens.Ledger.LedgerDrivers looks in ledger/runtimes/<rid>/native/ for the platform's file name.
+            Assert.True(File.Exists(Path.Combine(Repo.ModuleFolder, "ledger", "runtimes", rid, "native", file)), rid + "/" + file);
+            Assert.True(File.Exists(Path.Combine(Repo.ModuleFolder, "ledger", "Npgsql.dll")));
+            Assert.False(File.Exists(Path.Combine(Repo.ModuleFolder, "Npgsql.dll")), "drivers stay out of the module's root, where PowerShell would load them by name");
+        }
+
         [Fact]
         public void ImportModule_WithoutALedger_ShouldLoadNoDriverAndAfterASyncKeepThemOutOfTheDefaultContext()
         {

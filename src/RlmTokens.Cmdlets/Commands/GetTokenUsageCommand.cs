@@ -53,7 +53,7 @@ namespace RlmTokens.Cmdlets
         [Alias("Before")]
         public DateTime? Until { get; set; }
 
-        /// <summary>How report rows are grouped (shared by the Transcript and Log parameter sets).</summary>
+        /// <summary>How report rows are grouped (shared by the Transcript, Log and Ledger parameter sets).</summary>
         [Parameter(ParameterSetName = TranscriptSet)]
         [Parameter(ParameterSetName = LogSet)]
         [Parameter(ParameterSetName = LedgerSet)]

@@ -96,7 +96,7 @@ namespace RlmTokens.Cmdlets
             if (Quiet) { WriteObject(report.Passed); }
         }
 
-        /// <summary>The ledger named by -Ledger, -ConnectionString or their environment variables (read-only), or null.</summary>
+        /// <summary>The ledger named by -Ledger or -ConnectionString, opened read-only; null without either (the workspace's own sources count then).</summary>
         private RlmTokens.Ledger.LedgerStore? OpenLedger()
         {
             if (Ledger is null && ConnectionString is null) { return null; }

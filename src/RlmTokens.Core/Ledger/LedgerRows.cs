@@ -367,7 +367,7 @@ namespace RlmTokens.Ledger
 
         private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-        private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString(LedgerSchema.TimestampFormat, CultureInfo.InvariantCulture);
 
         private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
 

@@ -14,6 +14,9 @@ namespace RlmTokens.Ledger
     {
         public const string Table = "usage_row";
 
+        /// <summary>A UTC instant as SQLite stores it (fixed width, so text order is time order) and as row keys spell it.</summary>
+        public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
         /// <summary>Nano-dollars per dollar: the unit of cost_nanousd.</summary>
         public const decimal NanosPerUsd = 1_000_000_000m;
 

@@ -83,7 +83,6 @@ namespace RlmTokens.Ledger
 
         private const int RowsPerStatement = 200;
         private const int KeysPerStatement = 500;
-        private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
         private readonly DbConnection _connection;
         private readonly bool _empty;
@@ -550,14 +549,14 @@ namespace RlmTokens.Ledger
         }
 
         private object Timestamp(DateTimeOffset t) =>
-            Target.Engine == LedgerEngine.PostgreSql ? t.UtcDateTime : (object)t.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+            Target.Engine == LedgerEngine.PostgreSql ? t.UtcDateTime : (object)t.UtcDateTime.ToString(LedgerSchema.TimestampFormat, CultureInfo.InvariantCulture);
 
         private static DateTimeOffset ReadTimestamp(DbDataReader r, int i)
         {
             object v = r.GetValue(i);
             if (v is DateTime dt) { return new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)); }
             if (v is DateTimeOffset dto) { return dto.ToUniversalTime(); }
-            return DateTimeOffset.ParseExact(Convert.ToString(v, CultureInfo.InvariantCulture)!, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+            return DateTimeOffset.ParseExact(Convert.ToString(v, CultureInfo.InvariantCulture)!, LedgerSchema.TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
         }
 
         private static long Nanos(decimal usd, string key)

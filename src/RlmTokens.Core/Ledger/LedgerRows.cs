@@ -307,7 +307,10 @@ namespace RlmTokens.Ledger
             {
                 JsonElement v = e.Get(names[i]);
                 if (v.ValueKind == JsonValueKind.Undefined || v.ValueKind == JsonValueKind.Null) { continue; }
-                if (!(v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out counts[i]) && counts[i] >= 0))
+                // Tolerant as every reader: "1234" as well as 1234 (a file that passed through a spreadsheet or ConvertTo-Json).
+                bool ok = v.ValueKind == JsonValueKind.Number ? v.TryGetInt64(out counts[i])
+                    : v.ValueKind == JsonValueKind.String && long.TryParse(v.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out counts[i]);
+                if (!ok || counts[i] < 0)
                 {
                     Fail(string.Format(CultureInfo.CurrentCulture, Resources.Messages.LedgerInputBadValue, names[i], v.GetRawText()));
                     return null;
@@ -316,7 +319,9 @@ namespace RlmTokens.Ledger
             JsonElement costValue = e.Get("CostUsd");
             decimal cost = 0m;
             if (costValue.ValueKind != JsonValueKind.Undefined && costValue.ValueKind != JsonValueKind.Null
-                && !(costValue.ValueKind == JsonValueKind.Number && costValue.TryGetDecimal(out cost) && cost >= 0 && cost < 9_000_000_000m))
+                && !((costValue.ValueKind == JsonValueKind.Number ? costValue.TryGetDecimal(out cost)
+                        : costValue.ValueKind == JsonValueKind.String && decimal.TryParse(costValue.GetString(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out cost))
+                    && cost >= 0 && cost < 9_000_000_000m))
             {
                 Fail(string.Format(CultureInfo.CurrentCulture, Resources.Messages.LedgerInputBadValue, "CostUsd", costValue.GetRawText()));
                 return null;

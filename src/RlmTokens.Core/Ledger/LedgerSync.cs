@@ -76,7 +76,8 @@ namespace RlmTokens.Ledger
 
         private static IEnumerable<LedgerUsageRow> TranscriptRows(LedgerSyncRequest request, ICollection<RlmTokensException> problems, CancellationToken cancellation)
         {
-            var options = new TranscriptReadOptions { CacheFolder = request.CacheFolder, Cancellation = cancellation };
+            // -WhatIf writes nothing, not even the transcript reader's cache.
+            var options = new TranscriptReadOptions { CacheFolder = request.WhatIf ? null : request.CacheFolder, Cancellation = cancellation };
             foreach (string root in request.TranscriptRoots) { options.ProjectRoots.Add(root); }
             TranscriptReadResult read = TranscriptReader.Read(options);
             foreach (string file in read.UnreadableFiles)

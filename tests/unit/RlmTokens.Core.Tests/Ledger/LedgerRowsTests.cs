@@ -100,6 +100,19 @@ namespace RlmTokens.Core.Tests.Ledger
         }
 
         [Fact]
+        public void FromExportFile_NumbersAsStrings_ShouldBeReadAndNonNumbersRefused()
+        {
+            using var dir = new TempDir();
+            string path = dir.Write("rows.jsonl",
+                "{\"RowKey\":\"log:a\",\"Source\":\"Log\",\"Timestamp\":\"2026-11-02T09:00:00Z\",\"User\":\"ann\",\"Machine\":\"m\",\"Agent\":\"codex\",\"TotalTokens\":\"1234\",\"CostUsd\":\"0.5\"}\n"
+                + "{\"RowKey\":\"log:b\",\"Source\":\"Log\",\"Timestamp\":\"2026-11-02T09:00:00Z\",\"User\":\"ann\",\"Machine\":\"m\",\"Agent\":\"codex\",\"TotalTokens\":\"12.5\"}\n");
+            var problems = new List<RlmTokensException>();
+            LedgerUsageRow row = LedgerRows.FromExportFile(path, problems).Single();
+            Assert.Equal((1234L, 0.5m), (row.TotalTokens, row.CostUsd));
+            Assert.Equal("LedgerInputInvalid", Assert.Single(problems).ErrorId);
+        }
+
+        [Fact]
         public void FromExportFile_Missing_ShouldBeFileNotFound()
         {
             using var dir = new TempDir();

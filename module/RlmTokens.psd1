@@ -23,6 +23,7 @@
         'Show-TokenStatusLine'
         'Start-TokenSession'
         'Stop-TokenSession'
+        'Sync-TokenUsage'
         'Test-TokenBudget'
         'Uninstall-TokenHook'
         'Update-TokenSession'

@@ -54,6 +54,15 @@ namespace RlmTokens.Cmdlets
                     return ErrorCategory.ResourceExists;
                 case Export.ExportAppendMismatchException _:
                     return ErrorCategory.InvalidData;
+                case Ledger.LedgerDriversMissingException _:
+                    return ErrorCategory.NotInstalled;
+                case Ledger.LedgerConnectionException _:
+                    return ErrorCategory.ConnectionError;
+                case Ledger.LedgerCommandException _:
+                    return ErrorCategory.WriteError;
+                case Ledger.LedgerSchemaTooNewException _:
+                case Ledger.LedgerInputException _:
+                    return ErrorCategory.InvalidData;
                 default:
                     return ErrorCategory.NotSpecified;
             }

@@ -15,6 +15,7 @@ namespace RlmTokens.Cmdlets
     [OutputType(typeof(TokenEstimateRecord), ParameterSetName = new[] { DetailedSet })]
     [OutputType(typeof(TokenUsageDay), ParameterSetName = new[] { HistorySet })]
     [OutputType(typeof(TranscriptUsageRow), ParameterSetName = new[] { TranscriptSet })]
+    [OutputType(typeof(LedgerUsageGroup), typeof(LedgerUsageRow), ParameterSetName = new[] { LedgerSet, LedgerServerSet })]
     public sealed partial class GetTokenUsageCommand : RlmTokensCmdlet
     {
         private const string SessionSet = "Session";
@@ -23,6 +24,8 @@ namespace RlmTokens.Cmdlets
 
         /// <summary>List the session's recent operations.</summary>
         [Parameter(Mandatory = true, ParameterSetName = DetailedSet)]
+        [Parameter(ParameterSetName = LedgerSet)]
+        [Parameter(ParameterSetName = LedgerServerSet)]
         public SwitchParameter Detailed { get; set; }
 
         /// <summary>One row per day from the daily files.</summary>
@@ -37,18 +40,24 @@ namespace RlmTokens.Cmdlets
         /// <summary>First day of the history (overrides -Days).</summary>
         [Parameter(ParameterSetName = HistorySet)]
         [Parameter(ParameterSetName = TranscriptSet)]
+        [Parameter(ParameterSetName = LedgerSet)]
+        [Parameter(ParameterSetName = LedgerServerSet)]
         [Alias("After")]
         public DateTime? Since { get; set; }
 
         /// <summary>Last day of the history (default: today in the local time zone).</summary>
         [Parameter(ParameterSetName = HistorySet)]
         [Parameter(ParameterSetName = TranscriptSet)]
+        [Parameter(ParameterSetName = LedgerSet)]
+        [Parameter(ParameterSetName = LedgerServerSet)]
         [Alias("Before")]
         public DateTime? Until { get; set; }
 
-        /// <summary>How report rows are grouped (shared by the Transcript and Log parameter sets).</summary>
+        /// <summary>How report rows are grouped (shared by the Transcript, Log and Ledger parameter sets).</summary>
         [Parameter(ParameterSetName = TranscriptSet)]
         [Parameter(ParameterSetName = LogSet)]
+        [Parameter(ParameterSetName = LedgerSet)]
+        [Parameter(ParameterSetName = LedgerServerSet)]
         public UsageGrouping? GroupBy { get; set; }
 
         protected override void ProcessRecord()
@@ -65,7 +74,12 @@ namespace RlmTokens.Cmdlets
                         }
                         break;
                     case SourceSet: ProcessSource(); break;
-                    case TranscriptSet: ProcessTranscript(); break;
+                    case TranscriptSet:
+                        RejectLedgerGrouping();
+                        ProcessTranscript();
+                        break;
+                    case LedgerSet:
+                    case LedgerServerSet: ProcessLedger(); break;
                     case HistorySet:
                         DateTime until = (Until ?? Tracker.Today).Date;
                         DateTime since = (Since ?? until.AddDays(1 - Days)).Date;

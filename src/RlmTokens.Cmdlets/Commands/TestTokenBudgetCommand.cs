@@ -39,6 +39,16 @@ namespace RlmTokens.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[]? TranscriptRoot { get; set; }
 
+        /// <summary>Check the team's usage in a SQLite ledger instead of this workspace's files (limits still from the workspace or -Limit/-LimitUsd).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Ledger { get; set; }
+
+        /// <summary>Check the team's usage in a PostgreSQL ledger.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ConnectionString { get; set; }
+
         /// <summary>Return only $true (no budget exceeded) or $false.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -48,7 +58,10 @@ namespace RlmTokens.Cmdlets
             Outcome<BudgetReport> outcome;
             try
             {
-                var checker = new BudgetChecker(Tracker, Usage.UsageSources.For(Tracker, TranscriptRoots.Source(this, Tracker.Workspace, TranscriptRoot)));
+                using RlmTokens.Ledger.LedgerStore? ledger = OpenLedger();
+                var checker = new BudgetChecker(Tracker, ledger is not null
+                    ? new Usage.IUsageSource[] { new RlmTokens.Ledger.LedgerUsageSource(ledger) }
+                    : Usage.UsageSources.For(Tracker, TranscriptRoots.Source(this, Tracker.Workspace, TranscriptRoot)));
                 outcome = checker.Check(new BudgetRequest { Periods = Period, LimitTokens = Limit, LimitUsd = LimitUsd, Date = Date }, Cancellation);
             }
             catch (RlmTokensException e)
@@ -81,6 +94,13 @@ namespace RlmTokens.Cmdlets
                 if (!Quiet) { WriteObject(status); }
             }
             if (Quiet) { WriteObject(report.Passed); }
+        }
+
+        /// <summary>The ledger named by -Ledger or -ConnectionString, opened read-only; null without either (the workspace's own sources count then).</summary>
+        private RlmTokens.Ledger.LedgerStore? OpenLedger()
+        {
+            if (Ledger is null && ConnectionString is null) { return null; }
+            return RlmTokens.Ledger.LedgerStore.Open(LedgerTargets.RequireOrStop(this, Ledger, ConnectionString), readOnly: true, Cancellation);
         }
 
         private static string Describe(TokenBudgetStatus s)

@@ -2,7 +2,8 @@ namespace RlmTokens
 {
     /// <summary>
     /// How Get-TokenUsage groups rows. Transcript reports (-Transcript) use Day, Week, Month, Session,
-    /// Project, Model, Agent, Block, Branch and Cli; log reports use Branch, Agent, Task, Model and Tool.
+    /// Project, Model, Agent, Block, Branch and Cli; log reports use Branch, Agent, Task, Model and Tool; ledger
+    /// reports (-Ledger) use User, Machine, Branch, Project, Agent, Model, Session, Day, Week and Month.
     /// </summary>
     public enum UsageGrouping
     {
@@ -22,5 +23,11 @@ namespace RlmTokens
 
         /// <summary>The coding agent the usage came from (Claude, Codex, Gemini, OpenCode); transcript reports only.</summary>
         Cli,
+
+        /// <summary>The user a ledger row was synced as (ledger reports only).</summary>
+        User,
+
+        /// <summary>The machine a ledger row was synced from (ledger reports only).</summary>
+        Machine,
     }
 }

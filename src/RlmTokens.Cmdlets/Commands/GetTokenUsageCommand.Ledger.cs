@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
+using RlmTokens.Agents;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
 using RlmTokens.Ledger;
@@ -41,12 +43,6 @@ namespace RlmTokens.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[]? Branch { get; set; }
 
-        /// <summary>Only rows of these agents (claude-code, or what a log record names).</summary>
-        [Parameter(ParameterSetName = LedgerSet)]
-        [Parameter(ParameterSetName = LedgerServerSet)]
-        [ValidateNotNullOrEmpty]
-        public string[]? Agent { get; set; }
-
         /// <summary>Only rows of these models.</summary>
         [Parameter(ParameterSetName = LedgerSet)]
         [Parameter(ParameterSetName = LedgerServerSet)]
@@ -64,7 +60,7 @@ namespace RlmTokens.Cmdlets
                 Users = User,
                 Machines = Machine,
                 Branches = Branch,
-                Agents = Agent,
+                Agents = Agent?.Select(AgentNames.LedgerLabel).ToList(),
                 Models = Model,
             };
             using LedgerStore store = LedgerStore.Open(target, readOnly: true, Cancellation);

@@ -54,10 +54,17 @@ namespace RlmTokens.Cmdlets
         [Parameter(ParameterSetName = TranscriptSet)]
         public SwitchParameter NoCache { get; set; }
 
-        /// <summary>Only these agents (Claude, Codex, Gemini, OpenCode). Default: every agent whose data is found.</summary>
+        /// <summary>
+        /// Only these agents. With -Transcript: Claude, Codex, Gemini, OpenCode (default: every agent whose data
+        /// is found). With -Ledger: the ledger's agent names (Claude stands for Claude Code's claude-code, other
+        /// names as a log record gives them).
+        /// </summary>
         [Parameter(ParameterSetName = TranscriptSet)]
+        [Parameter(ParameterSetName = LedgerSet)]
+        [Parameter(ParameterSetName = LedgerServerSet)]
         [ValidateNotNullOrEmpty]
-        public AgentKind[]? Agent { get; set; }
+        [ArgumentCompleter(typeof(AgentNameCompleter))]
+        public string[]? Agent { get; set; }
 
         /// <summary>Only these sessions (wildcards).</summary>
         [Parameter(ParameterSetName = TranscriptSet)]
@@ -116,7 +123,20 @@ namespace RlmTokens.Cmdlets
             WriteProblems(prices);
 
             AgentLocations agentLocations = ResolveAgentLocations(locations);
-            HashSet<AgentKind> agents = new HashSet<AgentKind>(Agent ?? (AgentKind[])Enum.GetValues(typeof(AgentKind)));
+            HashSet<AgentKind> agents = new HashSet<AgentKind>((AgentKind[])Enum.GetValues(typeof(AgentKind)));
+            if (Agent is not null)
+            {
+                agents.Clear();
+                foreach (string name in Agent)
+                {
+                    if (!AgentNames.TryParse(name, out AgentKind kind))
+                    {
+                        ThrowTerminatingError(ErrorRecords.Create("UnknownAgent", ErrorCategory.InvalidArgument, name,
+                            string.Format(CultureInfo.CurrentCulture, Strings.UnknownAgent, name, string.Join(", ", Enum.GetNames(typeof(AgentKind))))));
+                    }
+                    agents.Add(kind);
+                }
+            }
             List<UsageEntry> entries = new List<UsageEntry>();
             TranscriptReadResult? read = null;
             bool anyFolder = false;

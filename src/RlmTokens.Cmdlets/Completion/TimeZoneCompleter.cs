@@ -43,6 +43,20 @@ namespace RlmTokens.Cmdlets.Completion
         }
     }
 
+    /// <summary>Completes -Agent with the agents RlmTokens reads (Claude, Codex, Gemini, OpenCode).</summary>
+    public sealed class AgentNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            return Enum.GetNames(typeof(AgentKind))
+                .Where(n => n.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+                .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n))
+                .ToList();
+        }
+    }
+
     /// <summary>Completes model names of the built-in price table; never throws.</summary>
     public sealed class ModelNameCompleter : IArgumentCompleter
     {

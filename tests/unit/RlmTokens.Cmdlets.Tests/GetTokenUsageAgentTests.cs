@@ -99,6 +99,12 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(ErrorCategory.InvalidArgument, ps.SingleError("ConflictingDateRange,RlmTokens.Cmdlets.GetTokenUsageCommand").CategoryInfo.Category);
             ps.Run(Read + "-Breakdown Block", Agents);
             ps.SingleError("GroupingNotSupported,RlmTokens.Cmdlets.GetTokenUsageCommand");
+            ps.Run(Read + "-Agent Copilot", Agents);
+            ErrorRecord agent = ps.SingleError("UnknownAgent,RlmTokens.Cmdlets.GetTokenUsageCommand");
+            Assert.Equal((ErrorCategory.InvalidArgument, (object)"Copilot"), (agent.CategoryInfo.Category, agent.TargetObject));
+            // Case does not matter, and the ledger's label of Claude Code names Claude too.
+            Assert.Equal(new[] { "Claude", "Codex" }, ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Cli -Agent codex, claude-code", Agents).Select(r => r.Key).OrderBy(k => k, System.StringComparer.Ordinal));
+            Assert.Empty(ps.Errors);
 
             TranscriptUsageRow row = ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Cli", ws.PathOf("home")).Single();
             ErrorRecord unknown = ps.SingleError("UnknownAgentFormat,RlmTokens.Cmdlets.GetTokenUsageCommand");

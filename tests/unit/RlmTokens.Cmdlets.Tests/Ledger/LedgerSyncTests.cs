@@ -116,6 +116,9 @@ namespace RlmTokens.Cmdlets.Tests.Ledger
             Assert.Equal(5, ps.Errors.Count(e => e.FullyQualifiedErrorId == "LedgerInputInvalid,RlmTokens.Cmdlets.SyncTokenUsageCommand"));
             Assert.All(ps.Errors, e => Assert.Equal(ErrorCategory.InvalidData, e.CategoryInfo.Category));
             Assert.Equal(0.25m, ps.RunClean("Get-TokenUsage -Ledger ./team.db -GroupBy User").Select(o => (decimal)o.Properties["CostUsd"].Value).Single());
+            // -Agent filters by the ledger's agent names: a log record's own name as given, Claude for claude-code.
+            Assert.Equal(0.25m, ps.RunClean("Get-TokenUsage -Ledger ./team.db -GroupBy User -Agent codex").Select(o => (decimal)o.Properties["CostUsd"].Value).Single());
+            Assert.Empty(ps.RunClean("Get-TokenUsage -Ledger ./team.db -GroupBy User -Agent Claude"));
         }
 
         [Fact]

@@ -39,6 +39,15 @@ namespace RlmTokens.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[]? TranscriptRoot { get; set; }
 
+        /// <summary>The incremental transcript cache folder. Default: $env:RLMTOKENS_CACHE_DIR, else RlmTokens/cache under the local application data folder.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CacheFolder { get; set; }
+
+        /// <summary>Read every transcript in full and leave the cache alone.</summary>
+        [Parameter]
+        public SwitchParameter NoCache { get; set; }
+
         /// <summary>Return only $true (no budget exceeded) or $false.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -48,7 +57,7 @@ namespace RlmTokens.Cmdlets
             Outcome<BudgetReport> outcome;
             try
             {
-                var checker = new BudgetChecker(Tracker, Usage.UsageSources.For(Tracker, TranscriptRoots.Source(this, Tracker.Workspace, TranscriptRoot)));
+                var checker = new BudgetChecker(Tracker, Usage.UsageSources.For(Tracker, TranscriptRoots.Source(this, Tracker.Workspace, TranscriptRoot, TranscriptCacheFolder(CacheFolder, NoCache))));
                 outcome = checker.Check(new BudgetRequest { Periods = Period, LimitTokens = Limit, LimitUsd = LimitUsd, Date = Date }, Cancellation);
             }
             catch (RlmTokensException e)

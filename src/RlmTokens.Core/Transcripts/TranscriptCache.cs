@@ -371,7 +371,7 @@ namespace RlmTokens.Transcripts
                 st.Tail = r.ReadBytes(r.ReadCount()).ToArray();
                 CachedFile f = new CachedFile(st)
                 {
-                    EntryCount = r.ReadCount(),
+                    EntryCount = r.ReadInt(),
                     MinTicks = r.ReadInt64(),
                     MaxTicks = r.ReadInt64(),
                     LinkedMaxTicks = r.ReadInt64(),
@@ -611,6 +611,13 @@ namespace RlmTokens.Transcripts
             {
                 ulong n = ReadVar();
                 if (n > (ulong)(_span.Length - _pos)) { throw new InvalidDataException(); }
+                return (int)n;
+            }
+
+            public int ReadInt()
+            {
+                ulong n = ReadVar();
+                if (n > int.MaxValue) { throw new InvalidDataException(); }
                 return (int)n;
             }
 

@@ -151,6 +151,29 @@ namespace RlmTokens.Core.Tests.Transcripts
             new TranscriptReadResult(full.Entries.Where(e => e.Timestamp >= since).ToList(), full.Files, 0, 0, full.MalformedLines, full.FirstMalformedLocation, full.UnreadableFiles);
 
         [Fact]
+        public void Read_WithCacheOfOneFileOfManyResponses_ShouldAnswerTheSecondReadFromTheCache()
+        {
+            // Few header bytes, many entries: the header's entry count must not be bounded by the header's size.
+            string root = Path.Combine(_temp, "many", "projects", "p");
+            Directory.CreateDirectory(root);
+            var text = new System.Text.StringBuilder();
+            for (int i = 0; i < 2000; i++)
+            {
+                text.Append("{\"type\":\"assistant\",\"timestamp\":\"2026-11-20T10:00:00Z\",\"requestId\":\"r").Append(i)
+                    .Append("\",\"message\":{\"id\":\"m").Append(i).Append("\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":").Append(i)
+                    .Append(",\"output_tokens\":1,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0}}}\n");
+            }
+            File.WriteAllText(Path.Combine(root, "s.jsonl"), text.ToString());
+            TranscriptReadOptions o = new TranscriptReadOptions { CacheFolder = Path.Combine(_temp, "many-cache") };
+            o.ProjectRoots.Add(Path.Combine(_temp, "many", "projects"));
+            TranscriptReadResult cold = TranscriptReader.Read(o);
+            TranscriptReadResult warm = TranscriptReader.Read(o);
+            Assert.Equal((1, 0L), (warm.FilesFromCache, warm.BytesRead));
+            Assert.Equal(2000, warm.Entries.Count);
+            AssertSame(cold, warm);
+        }
+
+        [Fact]
         public void Read_WithSinceThroughTheCache_ShouldEqualAFullReadFromThatInstant()
         {
             string copy = Path.Combine(_temp, "since");

@@ -36,26 +36,10 @@ echo '{ "tokenTracking": { "enabled": true, "budgetDaily": 1000000000, "budgetMo
 echo "== corpus ($SIZE MB, seed $SEED) in $WORK"
 [ -f "$corpus/manifest.json" ] || python3 "$GEN" --out "$corpus" --total-mb "$SIZE" --seed "$SEED"
 
-echo "== RlmTokens (Release) and rlm-pwsh"
-dotnet build -c Release "$REPO/src/RlmTokens.Cmdlets" >/dev/null
-dotnet build -c Release "$REPO/tools/RlmTokens.Shell" >/dev/null
-SHELL_DLL=$REPO/tools/RlmTokens.Shell/bin/Release/net10.0/rlm-pwsh.dll
-MODULE=$REPO/out/RlmTokens/RlmTokens.psd1
-BASE_SHELL_DLL=""; BASE_MODULE=""
-if [ "$BASE_REF" != none ]; then
-  base_commit=$(git -C "$REPO" rev-parse "$BASE_REF^{commit}")
-  base=$WORK/base-src
-  if [ "$(cat "$base/.commit" 2>/dev/null)" != "$base_commit" ]; then
-    echo "== baseline $BASE_REF ($base_commit) from git archive into $base"
-    rm -rf "$base"; mkdir -p "$base"
-    git -C "$REPO" archive "$base_commit" | tar -x -C "$base"
-    echo "$base_commit" > "$base/.commit"
-  fi
-  dotnet build -c Release "$base/src/RlmTokens.Cmdlets" >/dev/null
-  dotnet build -c Release "$base/tools/RlmTokens.Shell" >/dev/null
-  BASE_SHELL_DLL=$base/tools/RlmTokens.Shell/bin/Release/net10.0/rlm-pwsh.dll
-  BASE_MODULE=$base/out/RlmTokens/RlmTokens.psd1
-fi
+# shellcheck source=bench/rlmtokens-builds.sh
+source "$REPO/bench/rlmtokens-builds.sh"
+build_baseline "$REPO" "$WORK" "$BASE_REF"
+build_rlmtokens "$REPO"
 
 export WORK corpus SHELL_DLL MODULE BASE_SHELL_DLL BASE_MODULE RUNS SIZE
 python3 - <<'PY'

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -92,6 +93,7 @@ namespace RlmTokens.Transcripts
 
         /// <summary>True when any message-id hash of <paramref name="record"/> is in <paramref name="hashes"/>.</summary>
         /// <exception cref="TranscriptCacheDamagedException">The hashes fail their checksum.</exception>
+        [MethodImpl(HotPath.Hot)]
         public bool SharesAny(CachedFile record, HashSet<ulong> hashes)
         {
             ReadOnlySpan<byte> bytes = Slice(record.HashStart, checked(record.HashCount * 8), record.HashSum);
@@ -129,6 +131,7 @@ namespace RlmTokens.Transcripts
 
         // ---- writing ----
 
+        [MethodImpl(HotPath.Hot)]
         private byte[] Encode(IReadOnlyList<FileScanState> states, out int length)
         {
             // The time of each message id's last response over every file whose entries are at hand: the
@@ -201,6 +204,7 @@ namespace RlmTokens.Transcripts
         }
 
         // Counts, times and hashes of a state whose entries are at hand; false when an entry holds a count the parser would refuse.
+        [MethodImpl(HotPath.Hot)]
         private static bool Summarize(FileScanState st, CachedFile record, Dictionary<string, long> lastOfId)
         {
             record.EntryCount = st.Entries.Count;
@@ -238,6 +242,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>The sorted, distinct hashes of the message ids of entries that carry both ids (the ones de-duplication matches).</summary>
+        [MethodImpl(HotPath.Hot)]
         public static ulong[] HashesOf(IEnumerable<UsageEntry> entries)
         {
             List<ulong> list = new List<ulong>();
@@ -255,6 +260,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>FNV-1a over the id's UTF-16 code units.</summary>
+        [MethodImpl(HotPath.Hot)]
         public static ulong IdHash(string id)
         {
             ulong h = 14695981039346656037UL;
@@ -287,6 +293,7 @@ namespace RlmTokens.Transcripts
         }
 
         // One file's entries: a table of its shared strings (models, sessions, folders, branches, agents), then each entry.
+        [MethodImpl(HotPath.Hot)]
         private static void EncodeEntries(List<UsageEntry> entries, ByteBuffer w)
         {
             Dictionary<string, int> ids = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -345,6 +352,7 @@ namespace RlmTokens.Transcripts
         }
 
         // Checks the header (its checksum covers the magic, the length and every record) and returns where the blocks start.
+        [MethodImpl(HotPath.Hot)]
         private static int ReadHeader(byte[] bytes, Dictionary<string, CachedFile> files)
         {
             if (BinaryPrimitives.ReadUInt64LittleEndian(bytes) != Magic) { throw new InvalidDataException(); }
@@ -401,6 +409,7 @@ namespace RlmTokens.Transcripts
         }
 
         // The entries of one file, checked as the parser checks them; a block that fails is damage, never believed.
+        [MethodImpl(HotPath.Hot)]
         private List<UsageEntry> Decode(CachedFile record)
         {
             FileScanState st = record.State;
@@ -449,6 +458,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>FNV-1a over 8-byte words (fast; detects damage, not tampering).</summary>
+        [MethodImpl(HotPath.Hot)]
         private static ulong Checksum(ReadOnlySpan<byte> span)
         {
             ulong h = 14695981039346656037UL;
@@ -520,6 +530,7 @@ namespace RlmTokens.Transcripts
 
             public Span<byte> Span(int start, int length) => _buffer.AsSpan(start, length);
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private Span<byte> Grow(int n)
             {
                 if (Length + n > _buffer.Length) { Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + n)); }
@@ -530,6 +541,7 @@ namespace RlmTokens.Transcripts
 
             public void Write(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Grow(bytes.Length));
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void WriteByte(byte b) => Grow(1)[0] = b;
 
             public void WriteInt32(int v) => BinaryPrimitives.WriteInt32LittleEndian(Grow(4), v);
@@ -538,6 +550,7 @@ namespace RlmTokens.Transcripts
 
             public void WriteUInt64(ulong v) => BinaryPrimitives.WriteUInt64LittleEndian(Grow(8), v);
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void WriteVar(ulong v)
             {
                 while (v >= 0x80)
@@ -578,6 +591,7 @@ namespace RlmTokens.Transcripts
 
             public bool AtEnd => _pos == _span.Length;
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ReadOnlySpan<byte> ReadBytes(int n)
             {
                 if (n < 0 || n > _span.Length - _pos) { throw new InvalidDataException(); }
@@ -586,14 +600,19 @@ namespace RlmTokens.Transcripts
                 return s;
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public byte ReadByte() => ReadBytes(1)[0];
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4));
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(ReadBytes(8));
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64LittleEndian(ReadBytes(8));
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public ulong ReadVar()
             {
                 ulong v = 0;
@@ -607,6 +626,7 @@ namespace RlmTokens.Transcripts
             }
 
             // A count can never exceed the bytes left: a damaged cache must not allocate gigabytes.
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public int ReadCount()
             {
                 ulong n = ReadVar();
@@ -614,6 +634,7 @@ namespace RlmTokens.Transcripts
                 return (int)n;
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public int ReadInt()
             {
                 ulong n = ReadVar();
@@ -621,6 +642,7 @@ namespace RlmTokens.Transcripts
                 return (int)n;
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public long ReadCountLong()
             {
                 ulong n = ReadVar();
@@ -628,6 +650,7 @@ namespace RlmTokens.Transcripts
                 return (long)n;
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public int ReadIndex(int max)
             {
                 ulong n = ReadVar();

@@ -171,10 +171,11 @@ namespace RlmTokens.Live
             // Today began less than two days ago in any zone, so the read starts there: through the cache's
             // summaries only the files of the last two days are decoded. The active block may reach further
             // back (a run of responses without a block-long gap); then the window doubles until it holds the run.
+            // Without a cache every read is a full read, so there is one, of everything.
             TimeSpan window = TimeSpan.FromDays(2);
             while (true)
             {
-                options.Since = now.Ticks > window.Ticks ? now - window : (DateTime?)null;
+                options.Since = request.CacheFolder is not null && now.Ticks > window.Ticks ? now - window : (DateTime?)null;
                 TranscriptReadResult read = TranscriptReader.Read(options);
                 if (ReadRoots(s, request, read, now, options.Since, notes)) { return; }
                 window = TimeSpan.FromTicks(window.Ticks * 2);

@@ -15,8 +15,10 @@ namespace RlmTokens.Cmdlets
         /// <summary>
         /// The transcript source for the given roots, or null when none was given. A folder that does not
         /// exist is a terminating FileNotFound error; a broken price configuration is written as an error.
+        /// The source reads through the incremental cache in <paramref name="cacheFolder"/> (null: none), so
+        /// a second call rereads only the files that changed.
         /// </summary>
-        public static TranscriptUsageSource? Source(PSCmdlet cmdlet, Workspace workspace, string[]? roots)
+        public static TranscriptUsageSource? Source(PSCmdlet cmdlet, Workspace workspace, string[]? roots, string? cacheFolder)
         {
             if (roots is null || roots.Length == 0) { return null; }
             var locations = new TranscriptLocations();
@@ -31,7 +33,7 @@ namespace RlmTokens.Cmdlets
             }
             Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(workspace, null);
             foreach (RlmTokensException problem in prices.Problems) { cmdlet.WriteError(ErrorRecords.From(problem)); }
-            return new TranscriptUsageSource(new List<string>(locations.ProjectRoots()), prices.Value);
+            return new TranscriptUsageSource(new List<string>(locations.ProjectRoots()), prices.Value, cacheFolder);
         }
     }
 }

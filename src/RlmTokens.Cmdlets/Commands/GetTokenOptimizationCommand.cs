@@ -61,6 +61,15 @@ namespace RlmTokens.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[]? TranscriptRoot { get; set; }
 
+        /// <summary>The incremental transcript cache folder. Default: $env:RLMTOKENS_CACHE_DIR, else RlmTokens/cache under the local application data folder.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CacheFolder { get; set; }
+
+        /// <summary>Read every transcript in full and leave the cache alone.</summary>
+        [Parameter]
+        public SwitchParameter NoCache { get; set; }
+
         protected override void ProcessRecord()
         {
             var settings = new OptimizationSettings
@@ -75,7 +84,7 @@ namespace RlmTokens.Cmdlets
             Outcome<OptimizationInput> gathered;
             try
             {
-                gathered = OptimizationAnalyzer.Gather(Tracker, TranscriptRoots.Source(this, Tracker.Workspace, TranscriptRoot));
+                gathered = OptimizationAnalyzer.Gather(Tracker, TranscriptRoots.Source(this, Tracker.Workspace, TranscriptRoot, TranscriptCacheFolder(CacheFolder, NoCache)));
             }
             catch (RlmTokensException e)
             {

@@ -63,6 +63,17 @@ namespace RlmTokens.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>The incremental transcript cache folder. Default: $env:RLMTOKENS_CACHE_DIR, else RlmTokens/cache under the local application data folder.</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        [Parameter(ParameterSetName = HookSet)]
+        [ValidateNotNullOrEmpty]
+        public string? CacheFolder { get; set; }
+
+        /// <summary>Read the transcript in full and leave the cache alone.</summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        [Parameter(ParameterSetName = HookSet)]
+        public SwitchParameter NoCache { get; set; }
+
         protected override void ProcessRecord()
         {
             switch (ParameterSetName)
@@ -169,7 +180,7 @@ namespace RlmTokens.Cmdlets
             CostCapture capture;
             try
             {
-                capture = TranscriptCost.Read(path, tracker, Cancellation);
+                capture = TranscriptCost.Read(path, tracker, Cancellation, null, TranscriptCacheFolder(CacheFolder, NoCache));
             }
             catch (RlmTokensException e)
             {

@@ -39,6 +39,15 @@ namespace RlmTokens.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[]? TranscriptRoot { get; set; }
 
+        /// <summary>The incremental transcript cache folder. Default: $env:RLMTOKENS_CACHE_DIR, else RlmTokens/cache under the local application data folder.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CacheFolder { get; set; }
+
+        /// <summary>Read every transcript in full and leave the cache alone.</summary>
+        [Parameter]
+        public SwitchParameter NoCache { get; set; }
+
         /// <summary>Check the team's usage in a SQLite ledger instead of this workspace's files (limits still from the workspace or -Limit/-LimitUsd).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -61,7 +70,7 @@ namespace RlmTokens.Cmdlets
                 using RlmTokens.Ledger.LedgerStore? ledger = OpenLedger();
                 var checker = new BudgetChecker(Tracker, ledger is not null
                     ? new Usage.IUsageSource[] { new RlmTokens.Ledger.LedgerUsageSource(ledger) }
-                    : Usage.UsageSources.For(Tracker, TranscriptRoots.Source(this, Tracker.Workspace, TranscriptRoot)));
+                    : Usage.UsageSources.For(Tracker, TranscriptRoots.Source(this, Tracker.Workspace, TranscriptRoot, TranscriptCacheFolder(CacheFolder, NoCache))));
                 outcome = checker.Check(new BudgetRequest { Periods = Period, LimitTokens = Limit, LimitUsd = LimitUsd, Date = Date }, Cancellation);
             }
             catch (RlmTokensException e)

@@ -167,9 +167,24 @@ namespace RlmTokens.Live
             if (request.ProjectRoots.Count == 0) { return; }
             TranscriptReadOptions options = new TranscriptReadOptions { CacheFolder = request.CacheFolder, Cancellation = request.Cancellation };
             foreach (string r in request.ProjectRoots) { options.ProjectRoots.Add(r); }
-            TranscriptReadResult read = TranscriptReader.Read(options);
-            notes.AddRange(TranscriptUsage.Warnings(read, null));
+            DateTime now = request.Now.UtcDateTime;
+            // Today began less than two days ago in any zone, so the read starts there: through the cache's
+            // summaries only the files of the last two days are decoded. The active block may reach further
+            // back (a run of responses without a block-long gap); then the window doubles until it holds the run.
+            // Without a cache every read is a full read, so there is one, of everything.
+            TimeSpan window = TimeSpan.FromDays(2);
+            while (true)
+            {
+                options.Since = request.CacheFolder is not null && now.Ticks > window.Ticks ? now - window : (DateTime?)null;
+                TranscriptReadResult read = TranscriptReader.Read(options);
+                if (ReadRoots(s, request, read, now, options.Since, notes)) { return; }
+                window = TimeSpan.FromTicks(window.Ticks * 2);
+            }
+        }
 
+        // Today's and the block's figures from a read; false when the active block may begin before the read's window.
+        private static bool ReadRoots(TokenStatusLine s, StatusLineRequest request, TranscriptReadResult read, DateTime now, DateTime? since, List<string> notes)
+        {
             DateTime today = TimeZoneInfo.ConvertTime(request.Now, request.TimeZone).Date;
             TranscriptUsageQuery day = new TranscriptUsageQuery { GroupBy = UsageGrouping.Day, Since = today, Until = today, TimeZone = request.TimeZone };
             TranscriptReportResult days = TranscriptReport.Build(read.Entries, day, request.Prices);
@@ -183,28 +198,37 @@ namespace RlmTokens.Live
 
             // The active block: a gap of more than a block's length always opens a new block, so the
             // blocks from the last such gap on are the blocks of the full history.
-            DateTime now = request.Now.UtcDateTime;
             List<UsageEntry> upToNow = new List<UsageEntry>();
             foreach (UsageEntry e in read.Entries)
             {
                 if (e.Timestamp <= now) { upToNow.Add(e); }
             }
-            if (upToNow.Count == 0) { return; }
+            if (upToNow.Count == 0) { return Done(read, notes); }
             upToNow.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
-            if (now - upToNow[upToNow.Count - 1].Timestamp > TranscriptReport.BlockLength) { return; }
+            if (now - upToNow[upToNow.Count - 1].Timestamp > TranscriptReport.BlockLength) { return Done(read, notes); }
             int start = upToNow.Count - 1;
             while (start > 0 && upToNow[start].Timestamp - upToNow[start - 1].Timestamp <= TranscriptReport.BlockLength) { start--; }
+            // The run reaches the window's first response: an earlier one within a block's length may exist.
+            if (start == 0 && since is DateTime from && upToNow[0].Timestamp - from <= TranscriptReport.BlockLength) { return false; }
+            Done(read, notes);
             TranscriptUsageQuery blocks = new TranscriptUsageQuery { GroupBy = UsageGrouping.Block, TimeZone = TimeZoneInfo.Utc };
             IReadOnlyList<TranscriptUsageRow> rows = TranscriptReport.Build(upToNow.GetRange(start, upToNow.Count - start), blocks, request.Prices).Rows;
-            if (rows.Count == 0) { return; }
+            if (rows.Count == 0) { return true; }
             TranscriptUsageRow current = rows[rows.Count - 1];
             DateTimeOffset blockStart = new DateTimeOffset(DateTime.SpecifyKind(current.Start, DateTimeKind.Utc));
             DateTimeOffset blockEnd = new DateTimeOffset(DateTime.SpecifyKind(current.End, DateTimeKind.Utc));
-            if (blockEnd <= request.Now) { return; }
+            if (blockEnd <= request.Now) { return true; }
             s.BlockCostUsd = current.CostUsd;
             s.BlockStart = blockStart;
             s.BlockEndsAt = blockEnd;
             s.BlockTimeLeft = blockEnd - request.Now;
+            return true;
+        }
+
+        private static bool Done(TranscriptReadResult read, List<string> notes)
+        {
+            notes.AddRange(TranscriptUsage.Warnings(read, null));
+            return true;
         }
 
         private static void ReadBudget(TokenStatusLine s, StatusLineRequest request, List<string> notes)

@@ -31,17 +31,50 @@ namespace RlmTokens.Transcripts
         /// <summary>The bytes just before <see cref="Offset"/>: an append must leave them unchanged.</summary>
         public byte[] Tail { get; set; } = Array.Empty<byte>();
 
-        /// <summary>Entries of the complete lines, de-duplicated within the file.</summary>
-        public List<UsageEntry> Entries { get; set; } = new List<UsageEntry>();
+        private List<UsageEntry>? _entries = new List<UsageEntry>();
+        private Func<List<UsageEntry>>? _loader;
+
+        /// <summary>Entries of the complete lines, de-duplicated within the file (a cached state decodes them on first use).</summary>
+        /// <exception cref="TranscriptCacheDamagedException">The cache's block of them is damaged.</exception>
+        public List<UsageEntry> Entries
+        {
+            get
+            {
+                if (_entries is null)
+                {
+                    _entries = _loader!();
+                    _loader = null;
+                }
+                return _entries;
+            }
+            set
+            {
+                _entries = value;
+                _loader = null;
+            }
+        }
+
+        /// <summary>True unless the entries still wait in the cache's undecoded block.</summary>
+        public bool EntriesLoaded => _entries is not null;
+
+        /// <summary>Makes <see cref="Entries"/> come from <paramref name="loader"/> on first use (the cache's lazy block).</summary>
+        public void SetLoader(Func<List<UsageEntry>> loader)
+        {
+            _entries = null;
+            _loader = loader;
+        }
     }
 
     /// <summary>The outcome of reading one file in this run.</summary>
     internal sealed class FileScanResult
     {
-        public FileScanResult(FileScanState state, List<UsageEntry> entries, int malformed, long firstMalformedLine, long bytesRead, bool fromCache)
+        private readonly List<UsageEntry>? _entries;
+
+        // entries: this run's; null for the state's own (a cached state's are decoded only when asked for).
+        public FileScanResult(FileScanState state, List<UsageEntry>? entries, int malformed, long firstMalformedLine, long bytesRead, bool fromCache)
         {
             State = state;
-            Entries = entries;
+            _entries = entries;
             Malformed = malformed;
             FirstMalformedLine = firstMalformedLine;
             BytesRead = bytesRead;
@@ -51,7 +84,7 @@ namespace RlmTokens.Transcripts
         public FileScanState State { get; }
 
         /// <summary>Entries for this run (including an unterminated last line, which the cache does not keep).</summary>
-        public List<UsageEntry> Entries { get; }
+        public List<UsageEntry> Entries => _entries ?? State.Entries;
 
         public int Malformed { get; }
 
@@ -89,7 +122,7 @@ namespace RlmTokens.Transcripts
             long ticks = info.LastWriteTimeUtc.Ticks;
             if (cached is not null && cached.Length == length && cached.LastWriteTicks == ticks && cached.Offset == length)
             {
-                return new FileScanResult(cached, cached.Entries, cached.Malformed, cached.FirstMalformedLine, 0, true);
+                return new FileScanResult(cached, null, cached.Malformed, cached.FirstMalformedLine, 0, true);
             }
             using FileStream stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
             FileScanState? resume = null;

@@ -94,16 +94,18 @@ namespace RlmTokens.Transcripts
         // Depth first, in path order, one real folder at a time (an explicit stack: no recursion depth to blow).
         private static void Walk(string top, string project, List<TranscriptFile> files, HashSet<string> seenFiles, HashSet<string> seenDirs, ICollection<string>? notRegular)
         {
-            Stack<string> pending = new Stack<string>();
-            pending.Push(top);
+            // Each folder travels with its real path: a subfolder that is no link is where its (real)
+            // parent is, so only the top and links are resolved (a walk of every component each).
+            Stack<(string Dir, string? Real)> pending = new Stack<(string, string?)>();
+            pending.Push((top, null));
             while (pending.Count > 0)
             {
-                string dir = pending.Pop();
-                string realDir = Storage.SafeFiles.RealPath(dir);
+                (string dir, string? known) = pending.Pop();
+                string realDir = known ?? Storage.SafeFiles.RealPath(dir);
                 if (!seenDirs.Add(realDir)) { continue; }
                 List<string> entries = new List<string>(SafeEntries(dir));
                 entries.Sort(StringComparer.Ordinal);
-                List<string> subdirs = new List<string>();
+                List<(string, string?)> subdirs = new List<(string, string?)>();
                 foreach (string entry in entries)
                 {
                     Storage.FileKind kind = Storage.NativeFiles.KindOf(entry);
@@ -116,7 +118,7 @@ namespace RlmTokens.Transcripts
                     }
                     if (kind == Storage.FileKind.Directory)
                     {
-                        subdirs.Add(entry);
+                        subdirs.Add((entry, real));
                         continue;
                     }
                     if (!entry.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || kind == Storage.FileKind.Missing) { continue; }

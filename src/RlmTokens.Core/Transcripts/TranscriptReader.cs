@@ -18,6 +18,13 @@ namespace RlmTokens.Transcripts
         /// <summary>A folder for the incremental cache, or null for none.</summary>
         public string? CacheFolder { get; set; }
 
+        /// <summary>
+        /// Only the responses dated from this instant (UTC) on are wanted, or null for all. The result holds
+        /// exactly the responses of a full read dated from it on; through the cache, the entries of unchanged
+        /// files that hold none of them (nor a copy of one) are not even decoded.
+        /// </summary>
+        public DateTime? Since { get; set; }
+
         /// <summary>At most this many files are read at once (default: the processor count).</summary>
         public int MaxParallelism { get; set; } = Environment.ProcessorCount;
 
@@ -128,41 +135,117 @@ namespace RlmTokens.Transcripts
                 MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism),
                 CancellationToken = options.Cancellation,
             };
+            // One file into results[i]: a cached block found damaged on the way makes it read in full.
+            void ScanInto(int i, FileScanState? cached)
+            {
+                TranscriptFile f = files[i];
+                results[i] = null;
+                try
+                {
+                    try
+                    {
+                        results[i] = FileScanner.Scan(f, cached, options.Cancellation, options.MaxLineBytes);
+                    }
+                    catch (TranscriptCacheDamagedException)
+                    {
+                        results[i] = FileScanner.Scan(f, null, options.Cancellation, options.MaxLineBytes);
+                    }
+                }
+                catch (System.IO.IOException)
+                {
+                    failures[i] = f.Path;
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    failures[i] = f.Path;
+                }
+                catch (Errors.NotRegularFileException)
+                {
+                    // A FIFO, device or socket named as a transcript: refused before the open that would block.
+                    special[i] = f.Path;
+                }
+                catch (Errors.RlmTokensException)
+                {
+                    failures[i] = f.Path;
+                }
+            }
             try
             {
                 Parallel.For(0, files.Count, po, i =>
                 {
-                    TranscriptFile f = files[i];
-                    try
-                    {
-                        results[i] = FileScanner.Scan(f, cache?.Get(f.Path), options.Cancellation, options.MaxLineBytes);
-                    }
-                    catch (System.IO.IOException)
-                    {
-                        failures[i] = f.Path;
-                    }
-                    catch (UnauthorizedAccessException)
-                    {
-                        failures[i] = f.Path;
-                    }
-                    catch (Errors.NotRegularFileException)
-                    {
-                        // A FIFO, device or socket named as a transcript: refused before the open that would block.
-                        special[i] = f.Path;
-                    }
-                    catch (Errors.RlmTokensException)
-                    {
-                        failures[i] = f.Path;
-                    }
+                    ScanInto(i, cache?.Get(files[i].Path));
                     options.Progress?.FileDone(results[i]?.BytesRead ?? 0);
                 });
+                bool[] wanted = Wanted(options.Since, results, cache);
+                // The wanted cached blocks are decoded side by side; a damaged one makes its file read again.
+                Parallel.For(0, files.Count, po, i =>
+                {
+                    if (!wanted[i] || results[i] is not FileScanResult r || !r.FromCache || r.State.EntriesLoaded) { return; }
+                    try { _ = r.State.Entries; }
+                    catch (TranscriptCacheDamagedException) { ScanInto(i, null); }
+                });
+                options.Cancellation.ThrowIfCancellationRequested();
+                return Gather(options, files, cache, results, failures, special, wanted, notRegular);
             }
             catch (AggregateException e) when (e.InnerException is OperationCanceledException oce)
             {
                 throw oce;
             }
-            options.Cancellation.ThrowIfCancellationRequested();
+        }
 
+        /// <summary>
+        /// Which files' entries a read needs: all of them, or with <paramref name="since"/> the changed files and
+        /// the cached ones whose responses (or copies of them elsewhere) reach that instant, plus every cached
+        /// file that shares a message id with a response the changed files gained: de-duplication then sees
+        /// every copy of each response it keeps, exactly as in a full read.
+        /// </summary>
+        private static bool[] Wanted(DateTime? since, FileScanResult?[] results, TranscriptCache? cache)
+        {
+            bool[] wanted = new bool[results.Length];
+            if (since is not DateTime from || cache is null)
+            {
+                for (int i = 0; i < wanted.Length; i++) { wanted[i] = true; }
+                return wanted;
+            }
+            long cut = from.Ticks;
+            HashSet<ulong> gained = new HashSet<ulong>();
+            for (int i = 0; i < results.Length; i++)
+            {
+                if (results[i] is not FileScanResult r) { continue; }
+                TranscriptCache.CachedFile? own = cache.RecordOf(r.State);
+                if (r.FromCache && own is not null)
+                {
+                    wanted[i] = own.LinkedMaxTicks >= cut;
+                    continue;
+                }
+                wanted[i] = true;
+                HashSet<UsageEntry> before = new HashSet<UsageEntry>(ReferenceEqualityComparer.Instance);
+                try
+                {
+                    if (cache.PreviousOf(r.State.Path) is TranscriptCache.CachedFile previous) { before.UnionWith(previous.State.Entries); }
+                }
+                catch (TranscriptCacheDamagedException)
+                {
+                    before.Clear();
+                }
+                foreach (UsageEntry e in r.Entries)
+                {
+                    if (e.MessageId is not null && e.RequestId is not null && !before.Contains(e)) { gained.Add(TranscriptCache.IdHash(e.MessageId)); }
+                }
+            }
+            if (gained.Count == 0) { return wanted; }
+            for (int i = 0; i < results.Length; i++)
+            {
+                if (wanted[i] || results[i] is not FileScanResult r || cache.RecordOf(r.State) is not TranscriptCache.CachedFile own) { continue; }
+                try { wanted[i] = cache.SharesAny(own, gained); }
+                catch (TranscriptCacheDamagedException) { wanted[i] = true; }
+            }
+            return wanted;
+        }
+
+        private static TranscriptReadResult Gather(TranscriptReadOptions options, IList<TranscriptFile> files, TranscriptCache? cache, FileScanResult?[] results,
+            string?[] failures, string?[] special, bool[] wanted, List<string> notRegular)
+        {
             UsageDeduplicator dedup = new UsageDeduplicator();
             int malformed = 0, fromCache = 0;
             long bytes = 0;
@@ -178,7 +261,7 @@ namespace RlmTokens.Transcripts
                     if (special[i] is string sp) { notRegular.Add(sp); }
                     continue;
                 }
-                dedup.AddRange(r.Entries);
+                if (wanted[i]) { dedup.AddRange(r.Entries); }
                 states.Add(r.State);
                 bytes += r.BytesRead;
                 if (r.FromCache) { fromCache++; }
@@ -191,7 +274,9 @@ namespace RlmTokens.Transcripts
             // Rewrite the cache only when something changed: a file read, added or gone.
             if (cache is not null && (fromCache != states.Count || cache.Count != states.Count)) { cache.Save(states); }
             notRegular.Sort(StringComparer.Ordinal);
-            return new TranscriptReadResult(dedup.ToList(), files.Count, fromCache, bytes, malformed, first, unreadable, notRegular);
+            List<UsageEntry> entries = dedup.ToList();
+            if (options.Since is DateTime since) { entries.RemoveAll(e => e.Timestamp < since); }
+            return new TranscriptReadResult(entries, files.Count, fromCache, bytes, malformed, first, unreadable, notRegular);
         }
 
         private static string KeyOf(TranscriptReadOptions options, IList<TranscriptFile> files)

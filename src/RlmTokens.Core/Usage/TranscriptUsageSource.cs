@@ -39,7 +39,8 @@ namespace RlmTokens.Usage
                 {
                     problems.Add(new NotRegularFileException(special, Storage.SafeFiles.Describe(Storage.NativeFiles.TargetKindOf(special))));
                 }
-                _entries = read.Entries.Where(e => Belongs(e, workspace.Root)).ToList();
+                string root = Normalize(workspace.Root);
+                _entries = read.Entries.Where(e => BelongsNormalized(e, root)).ToList();
             }
             return _entries;
         }
@@ -76,13 +77,16 @@ namespace RlmTokens.Usage
         }
 
         /// <summary>True when the entry's working directory is the workspace root or below it.</summary>
-        public static bool Belongs(UsageEntry entry, string root)
+        public static bool Belongs(UsageEntry entry, string root) => BelongsNormalized(entry, Normalize(root));
+
+        // The root normalized once per read, not once per entry (a read holds every response of the roots).
+        private static bool BelongsNormalized(UsageEntry entry, string root)
         {
             if (string.IsNullOrEmpty(entry.Cwd)) { return false; }
             string cwd = Normalize(entry.Cwd!);
-            string r = Normalize(root);
             StringComparison cmp = Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-            return string.Equals(cwd, r, cmp) || cwd.StartsWith(r + "/", cmp);
+            return cwd.Length == root.Length ? string.Equals(cwd, root, cmp)
+                : cwd.Length > root.Length && cwd[root.Length] == '/' && cwd.StartsWith(root, cmp);
         }
 
         private static string Normalize(string path) => path.Replace('\\', '/').TrimEnd('/');

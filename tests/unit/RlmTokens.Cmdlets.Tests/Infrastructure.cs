@@ -125,6 +125,16 @@ namespace RlmTokens.Cmdlets.Tests
     {
         private readonly Runspace _runspace;
 
+        // Cmdlets that read transcripts use the incremental cache by default: in tests it lives in a
+        // temporary folder of this test process, never under the home folder.
+        static PowerShellHost()
+        {
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("RLMTOKENS_CACHE_DIR")))
+            {
+                Environment.SetEnvironmentVariable("RLMTOKENS_CACHE_DIR", Path.Combine(Path.GetTempPath(), "rlmtokens-tests-cache-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
         public PowerShellHost(string? location = null)
         {
             InitialSessionState iss = InitialSessionState.CreateDefault2();

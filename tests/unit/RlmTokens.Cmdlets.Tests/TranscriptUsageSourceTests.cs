@@ -6,7 +6,7 @@ namespace RlmTokens.Cmdlets.Tests
     /// <summary>Transcripts (issue 4's reader) as the exact usage source of Test-TokenBudget and Get-TokenOptimization.</summary>
     public sealed class TranscriptUsageSourceTests
     {
-        private static string Line(string root, string session, string time, string msg, string req, string model, long input, long output, long write, long read) =>
+        internal static string Line(string root, string session, string time, string msg, string req, string model, long input, long output, long write, long read) =>
             "{\"parentUuid\":null,\"isSidechain\":false,\"cwd\":" + JsonSerializer.Serialize(root) + ",\"sessionId\":\"" + session + "\",\"type\":\"assistant\","
             + "\"message\":{\"model\":\"" + model + "\",\"id\":\"" + msg + "\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],"
             + "\"usage\":{\"input_tokens\":" + input + ",\"output_tokens\":" + output + ",\"cache_creation_input_tokens\":" + write + ",\"cache_read_input_tokens\":" + read + "}},"
@@ -14,7 +14,7 @@ namespace RlmTokens.Cmdlets.Tests
 
         // Session S-T on 2026-11-20: a big Sonnet turn (written twice, as Claude Code does), two small Opus turns;
         // another project's session that must not count.
-        private static TempWorkspace Workspace()
+        internal static TempWorkspace Workspace()
         {
             var ws = new TempWorkspace();
             string session = "3b7f5a52-8f0e-4c59-9a0b-6f1c2d3e4f50";

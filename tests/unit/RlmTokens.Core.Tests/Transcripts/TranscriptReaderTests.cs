@@ -140,6 +140,138 @@ namespace RlmTokens.Core.Tests.Transcripts
             AssertSame(cold, ReadCorpus(cache));
         }
 
+        private TranscriptReadOptions CopyOptions(string copy, string? cache, DateTime? since = null)
+        {
+            TranscriptReadOptions o = new TranscriptReadOptions { CacheFolder = cache, Since = since };
+            o.ProjectRoots.Add(Path.Combine(copy, "projects"));
+            return o;
+        }
+
+        private static TranscriptReadResult From(TranscriptReadResult full, DateTime since) =>
+            new TranscriptReadResult(full.Entries.Where(e => e.Timestamp >= since).ToList(), full.Files, 0, 0, full.MalformedLines, full.FirstMalformedLocation, full.UnreadableFiles);
+
+        [Fact]
+        public void Read_WithCacheOfOneFileOfManyResponses_ShouldAnswerTheSecondReadFromTheCache()
+        {
+            // Few header bytes, many entries: the header's entry count must not be bounded by the header's size.
+            string root = Path.Combine(_temp, "many", "projects", "p");
+            Directory.CreateDirectory(root);
+            var text = new System.Text.StringBuilder();
+            for (int i = 0; i < 2000; i++)
+            {
+                text.Append("{\"type\":\"assistant\",\"timestamp\":\"2026-11-20T10:00:00Z\",\"requestId\":\"r").Append(i)
+                    .Append("\",\"message\":{\"id\":\"m").Append(i).Append("\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":").Append(i)
+                    .Append(",\"output_tokens\":1,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0}}}\n");
+            }
+            File.WriteAllText(Path.Combine(root, "s.jsonl"), text.ToString());
+            TranscriptReadOptions o = new TranscriptReadOptions { CacheFolder = Path.Combine(_temp, "many-cache") };
+            o.ProjectRoots.Add(Path.Combine(_temp, "many", "projects"));
+            TranscriptReadResult cold = TranscriptReader.Read(o);
+            TranscriptReadResult warm = TranscriptReader.Read(o);
+            Assert.Equal((1, 0L), (warm.FilesFromCache, warm.BytesRead));
+            Assert.Equal(2000, warm.Entries.Count);
+            AssertSame(cold, warm);
+        }
+
+        [Fact]
+        public void Read_WithSinceThroughTheCache_ShouldEqualAFullReadFromThatInstant()
+        {
+            string copy = Path.Combine(_temp, "since");
+            CopyDirectory(_corpus.Root, copy);
+            string cache = Path.Combine(_temp, "since-cache");
+            TranscriptReadResult full = TranscriptReader.Read(CopyOptions(copy, null));
+            List<DateTime> times = full.Entries.Select(e => e.Timestamp).OrderBy(t => t).ToList();
+            DateTime[] cuts = { times[0], times[times.Count / 4], times[times.Count / 2], times[times.Count * 9 / 10], times[times.Count - 1], times[times.Count - 1].AddDays(1) };
+
+            foreach (DateTime cut in cuts) { AssertSame(From(full, cut), TranscriptReader.Read(CopyOptions(copy, null, cut))); } // no cache: filtered only
+            AssertSame(full, TranscriptReader.Read(CopyOptions(copy, cache)));
+            foreach (DateTime cut in cuts)
+            {
+                TranscriptReadResult windowed = TranscriptReader.Read(CopyOptions(copy, cache, cut));
+                Assert.Equal(windowed.Files, windowed.FilesFromCache);
+                AssertSame(From(full, cut), windowed);
+            }
+            // The windowed reads left a cache a full read still believes (every block copied or re-encoded intact).
+            TranscriptReadResult again = TranscriptReader.Read(CopyOptions(copy, cache));
+            Assert.Equal(0, again.BytesRead);
+            AssertSame(full, again);
+        }
+
+        // A changed file gains a copy of an old response of another file, dated after the cut. Whether the copy or the
+        // old line wins (the larger usage), the windowed read must see both, as the full read does.
+        [Theory]
+        [InlineData(1000000L)]
+        [InlineData(0L)]
+        public void Read_WithSinceAfterAChangedFileCopiesAnOlderResponse_ShouldEqualAFullRead(long extraOutput)
+        {
+            string copy = Path.Combine(_temp, "copy-" + extraOutput);
+            CopyDirectory(_corpus.Root, copy);
+            string cache = Path.Combine(_temp, "copy-cache-" + extraOutput);
+            TranscriptReadResult before = TranscriptReader.Read(CopyOptions(copy, cache));
+            List<DateTime> times = before.Entries.Select(e => e.Timestamp).OrderBy(t => t).ToList();
+            DateTime cut = times[times.Count - 1].AddHours(1);
+            UsageEntry old = before.Entries.Where(e => e.MessageId is not null && e.RequestId is not null && !e.IsSidechain && e.Timestamp < times[times.Count / 2])
+                .OrderBy(e => e.Timestamp).First();
+            string target = Directory.GetFiles(Path.Combine(copy, "projects"), "*.jsonl", SearchOption.AllDirectories)
+                .First(f => !string.Equals(Path.GetFileName(f), Path.GetFileName(old.SourceFile), StringComparison.Ordinal));
+            string line = "{\"type\":\"assistant\",\"isSidechain\":false,\"timestamp\":\"" + cut.AddMinutes(5).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture)
+                + "\",\"sessionId\":\"copy\",\"requestId\":\"" + old.RequestId + "\",\"message\":{\"id\":\"" + old.MessageId + "\",\"model\":\"" + old.Model
+                + "\",\"usage\":{\"input_tokens\":1,\"output_tokens\":" + (extraOutput == 0 ? 0 : old.OutputTokens + extraOutput) + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0}}}\n";
+            File.AppendAllText(target, line);
+
+            TranscriptReadResult full = TranscriptReader.Read(CopyOptions(copy, null));
+            TranscriptReadResult windowed = TranscriptReader.Read(CopyOptions(copy, cache, cut));
+            AssertSame(From(full, cut), windowed);
+            Assert.Equal(extraOutput == 0 ? 0 : 1, windowed.Entries.Count); // the copy counts only where it is the larger
+            // And a later windowed read through the cache this one saved still agrees.
+            AssertSame(From(full, cut), TranscriptReader.Read(CopyOptions(copy, cache, cut)));
+            AssertSame(From(full, times[times.Count / 2]), TranscriptReader.Read(CopyOptions(copy, cache, times[times.Count / 2])));
+        }
+
+        [Fact]
+        public void StatusLine_TodayAndBlockThroughTheCacheSummaries_ShouldEqualAFullReadsReport()
+        {
+            string cache = Path.Combine(_temp, "statusline-cache");
+            TranscriptReadResult full = ReadCorpus();
+            List<UsageEntry> sorted = full.Entries.OrderBy(e => e.Timestamp).ToList();
+            string session = sorted[sorted.Count - 1].SourceFile!;
+            TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+            foreach (int at in new[] { sorted.Count / 3, sorted.Count / 2, sorted.Count - 1 })
+            {
+                DateTimeOffset now = new DateTimeOffset(DateTime.SpecifyKind(sorted[at].Timestamp, DateTimeKind.Utc)).AddMinutes(30);
+                foreach (string? folder in new[] { cache, cache, null })
+                {
+                    var request = new RlmTokens.Live.StatusLineRequest
+                    {
+                        Now = now,
+                        TimeZone = zone,
+                        CacheFolder = folder,
+                        Prices = PriceTable.BuiltIn,
+                        Input = new RlmTokens.Live.StatusLineInput { TranscriptPath = session, ModelId = "claude-sonnet-4-5" },
+                    };
+                    request.ProjectRoots.Add(TranscriptDiscovery.ResolveRoot(_corpus.Root));
+                    TokenStatusLine s = RlmTokens.Live.StatusLineBuilder.Build(request).Status;
+
+                    DateTime today = TimeZoneInfo.ConvertTime(now, zone).Date;
+                    var day = new TranscriptUsageQuery { GroupBy = UsageGrouping.Day, Since = today, Until = today, TimeZone = zone };
+                    TranscriptUsageRow? todayRow = TranscriptReport.Build(full.Entries, day, PriceTable.BuiltIn).Rows.SingleOrDefault();
+                    Assert.Equal(todayRow?.TotalTokens ?? 0, s.TodayTokens);
+                    Assert.Equal(todayRow is null ? 0d : todayRow.CostUsd, s.TodayCostUsd);
+                    var blocks = new TranscriptUsageQuery { GroupBy = UsageGrouping.Block, TimeZone = TimeZoneInfo.Utc };
+                    TranscriptUsageRow last = TranscriptReport.Build(full.Entries.Where(e => e.Timestamp <= now.UtcDateTime), blocks, PriceTable.BuiltIn).Rows.Last();
+                    if (last.End > now.UtcDateTime)
+                    {
+                        Assert.Equal(last.CostUsd, s.BlockCostUsd);
+                        Assert.Equal(last.Start, s.BlockStart!.Value.UtcDateTime);
+                    }
+                    else
+                    {
+                        Assert.Null(s.BlockCostUsd);
+                    }
+                }
+            }
+        }
+
         [Fact]
         public void ReadFile_WithBlockCopiesProgressReplayAndSynthetic_ShouldCountEachResponseOnce()
         {

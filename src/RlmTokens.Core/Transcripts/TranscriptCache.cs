@@ -93,7 +93,7 @@ namespace RlmTokens.Transcripts
 
         /// <summary>True when any message-id hash of <paramref name="record"/> is in <paramref name="hashes"/>.</summary>
         /// <exception cref="TranscriptCacheDamagedException">The hashes fail their checksum.</exception>
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool SharesAny(CachedFile record, HashSet<ulong> hashes)
         {
             ReadOnlySpan<byte> bytes = Slice(record.HashStart, checked(record.HashCount * 8), record.HashSum);
@@ -131,7 +131,7 @@ namespace RlmTokens.Transcripts
 
         // ---- writing ----
 
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private byte[] Encode(IReadOnlyList<FileScanState> states, out int length)
         {
             // The time of each message id's last response over every file whose entries are at hand: the
@@ -204,7 +204,7 @@ namespace RlmTokens.Transcripts
         }
 
         // Counts, times and hashes of a state whose entries are at hand; false when an entry holds a count the parser would refuse.
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static bool Summarize(FileScanState st, CachedFile record, Dictionary<string, long> lastOfId)
         {
             record.EntryCount = st.Entries.Count;
@@ -242,7 +242,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>The sorted, distinct hashes of the message ids of entries that carry both ids (the ones de-duplication matches).</summary>
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static ulong[] HashesOf(IEnumerable<UsageEntry> entries)
         {
             List<ulong> list = new List<ulong>();
@@ -260,7 +260,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>FNV-1a over the id's UTF-16 code units.</summary>
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static ulong IdHash(string id)
         {
             ulong h = 14695981039346656037UL;
@@ -293,7 +293,7 @@ namespace RlmTokens.Transcripts
         }
 
         // One file's entries: a table of its shared strings (models, sessions, folders, branches, agents), then each entry.
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void EncodeEntries(List<UsageEntry> entries, ByteBuffer w)
         {
             Dictionary<string, int> ids = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -352,7 +352,7 @@ namespace RlmTokens.Transcripts
         }
 
         // Checks the header (its checksum covers the magic, the length and every record) and returns where the blocks start.
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int ReadHeader(byte[] bytes, Dictionary<string, CachedFile> files)
         {
             if (BinaryPrimitives.ReadUInt64LittleEndian(bytes) != Magic) { throw new InvalidDataException(); }
@@ -409,7 +409,7 @@ namespace RlmTokens.Transcripts
         }
 
         // The entries of one file, checked as the parser checks them; a block that fails is damage, never believed.
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private List<UsageEntry> Decode(CachedFile record)
         {
             FileScanState st = record.State;
@@ -458,7 +458,7 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>FNV-1a over 8-byte words (fast; detects damage, not tampering).</summary>
-        [MethodImpl(HotPath.Hot)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static ulong Checksum(ReadOnlySpan<byte> span)
         {
             ulong h = 14695981039346656037UL;

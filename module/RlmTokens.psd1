@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Add-TokenEstimate'
         'Add-TokenUsage'
+        'ConvertTo-TokenUsage'
         'Export-TokenUsage'
         'Get-TokenOptimization'
         'Get-TokenPrice'

@@ -1,3 +1,4 @@
+#!/usr/bin/env pwsh
 <#
 .SYNOPSIS
     Builds, tests, documents, analyzes and packages the RlmTokens module.

@@ -137,5 +137,20 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Empty(ps.RunClean("Get-TokenUsage -Source RlmLog -LiteralPath empty.log"));
             Assert.Equal("The RlmLog files read (1) hold no usage rows.", Assert.Single(ps.Warnings).Message);
         }
+
+        [Fact]
+        public void Transcript_ProjectThatMatchesNothing_ShouldWarnAndSuggestTheWildcard()
+        {
+            using TempWorkspace ws = Samples();
+            using var ps = new PowerShellHost(ws.Root);
+
+            Assert.Empty(ps.RunClean("Get-TokenUsage -Transcript -TranscriptRoot ./transcripts -Project acme -NoCache"));
+            string warning = Assert.Single(ps.Warnings).Message;
+            Assert.Contains("try -Project '*acme*'", warning);
+            Assert.Contains("-home-dev-work-acme-api", warning);
+
+            Assert.NotEmpty(ps.RunClean("Get-TokenUsage -Transcript -TranscriptRoot ./transcripts -Project '*acme*' -NoCache"));
+            Assert.Empty(ps.Warnings);
+        }
     }
 }

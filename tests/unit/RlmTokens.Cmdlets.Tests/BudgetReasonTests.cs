@@ -12,8 +12,7 @@ namespace RlmTokens.Cmdlets.Tests
         [InlineData("-Period Daily -Limit 1000000", BudgetState.Exceeded, "at or above the limit of 1,000,000 Tokens (from parameter)")]
         public void DailyState_ShouldNameTheThresholdThatCausedIt(string limit, BudgetState state, string reason)
         {
-            using var ws = new TempWorkspace(withRlm: false);
-            ws.CopyFrom(Repo.Samples);
+            using TempWorkspace ws = Capture.Samples();
             using var ps = new PowerShellHost(ws.Root);
             ps.Run("[System.Threading.Thread]::CurrentThread.CurrentCulture = 'en-US'");
 
@@ -29,8 +28,7 @@ namespace RlmTokens.Cmdlets.Tests
         [Fact]
         public void OkState_ShouldHaveNoReason()
         {
-            using var ws = new TempWorkspace(withRlm: false);
-            ws.CopyFrom(Repo.Samples);
+            using TempWorkspace ws = Capture.Samples();
             using var ps = new PowerShellHost(ws.Root);
 
             TokenBudgetStatus monthly = ps.RunAs<TokenBudgetStatus>("Test-TokenBudget -Date 2026-11-22 -Period Monthly").Single();

@@ -11,12 +11,7 @@ namespace RlmTokens.Cmdlets.Tests
     /// </summary>
     public sealed class EmptyResultTests
     {
-        private static TempWorkspace Samples()
-        {
-            var ws = new TempWorkspace(withRlm: false);
-            ws.CopyFrom(Repo.Samples);
-            return ws;
-        }
+        private static TempWorkspace Samples() => Capture.Samples();
 
         [Theory]
         [InlineData("-Since 20261116 -Until 20261118")]

@@ -15,12 +15,7 @@ namespace RlmTokens.Cmdlets.Tests
         private const string History = "Get-TokenUsage -History -Since 2026-11-16 -Until 2026-11-22";
         private const string Fqid = ",RlmTokens.Cmdlets.ExportTokenUsageCommand";
 
-        private static TempWorkspace Samples()
-        {
-            var ws = new TempWorkspace(withRlm: false);
-            ws.CopyFrom(Repo.Samples);
-            return ws;
-        }
+        private static TempWorkspace Samples() => Capture.Samples();
 
         private static int DailyFiles(TempWorkspace ws) => Directory.GetFiles(ws.TokenUsage, "daily-*.json").Length;
 

@@ -1,3 +1,4 @@
+#!/usr/bin/env pwsh
 <#
 .SYNOPSIS
     Builds, tests, documents, analyzes and packages the RlmTokens module.
@@ -164,7 +165,7 @@ function Invoke-AnalyzeTask {
     if (-not (Test-Path -LiteralPath (Join-Path $script:ModuleOut 'RlmTokens.psd1'))) { Invoke-BuildTask }
     Write-Step 'PSScriptAnalyzer'
     $settings = Join-Path $script:Root 'PSScriptAnalyzerSettings.psd1'
-    # The manifest template carries {{ModuleVersion}}: the stamped copy in out/ is analyzed instead.
+    # The staged copy in out/ (its ModuleVersion stamped from Directory.Build.props) is analyzed instead of module/RlmTokens.psd1.
     $targets = @(
         Get-ChildItem -Path (Join-Path $script:Root 'module') -File | Where-Object { $_.Extension -in '.ps1', '.psm1', '.psd1' -and $_.Name -ne 'RlmTokens.psd1' }
         Get-Item -LiteralPath (Join-Path $script:ModuleOut 'RlmTokens.psd1')

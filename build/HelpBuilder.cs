@@ -170,7 +170,7 @@ internal static class HelpMarkdown
         }
         foreach (KeyValuePair<string, List<string>> sub in Subsections(Get(body, "EXAMPLES")))
         {
-            var example = new HelpExample { Title = sub.Key };
+            var example = new HelpExample { Title = Plain(sub.Key) };
             var code = new List<string>();
             var rest = new List<string>();
             bool inCode = false, codeDone = false;
@@ -256,17 +256,36 @@ internal static class HelpMarkdown
     private static List<HelpTypeEntry> TypeEntries(List<string> lines) =>
         Subsections(lines).Select(s => new HelpTypeEntry { Name = s.Key, Description = Prose(s.Value) }).ToList();
 
-    /// <summary>Paragraphs joined by blank lines; lines of one paragraph joined by spaces; list items kept on their own lines.</summary>
+    /// <summary>
+    /// Paragraphs joined by blank lines; lines of one paragraph joined by spaces; list items kept on their own
+    /// lines; a Markdown table as aligned text columns; inline markup (code spans, bold, links) as plain text,
+    /// since Get-Help shows a para's text as it is.
+    /// </summary>
     public static string Prose(IEnumerable<string> lines)
     {
         var paragraphs = new List<string>();
         var current = new StringBuilder();
-        bool inFence = false;
+        var table = new List<string>();
+        bool inFence = false, hasCode = false;
+        // Inline markup is removed per paragraph, so a code span broken across two source lines is still one span.
+        Action endParagraph = () =>
+        {
+            if (current.Length > 0) { paragraphs.Add(hasCode ? current.ToString() : Plain(current.ToString())); current.Clear(); }
+            hasCode = false;
+        };
+        Action endTable = () =>
+        {
+            if (table.Count == 0) { return; }
+            endParagraph();
+            paragraphs.Add(Table(table));
+            table.Clear();
+        };
         foreach (string raw in lines)
         {
             string l = raw.TrimEnd();
             if (l.TrimStart().StartsWith("```", StringComparison.Ordinal))
             {
+                endTable();
                 inFence = !inFence;
                 continue;
             }
@@ -274,20 +293,138 @@ internal static class HelpMarkdown
             {
                 if (current.Length > 0) { current.Append('\n'); }
                 current.Append("    ").Append(l);
-                continue;
-            }
-            if (l.Trim().Length == 0)
-            {
-                if (current.Length > 0) { paragraphs.Add(current.ToString()); current.Clear(); }
+                hasCode = true;
                 continue;
             }
             string t = l.Trim();
+            if (t.StartsWith("|", StringComparison.Ordinal))
+            {
+                if (table.Count == 0) { endParagraph(); }
+                table.Add(t);
+                continue;
+            }
+            endTable();
+            if (t.Length == 0)
+            {
+                endParagraph();
+                continue;
+            }
             bool listItem = t.StartsWith("- ", StringComparison.Ordinal) || t.StartsWith("* ", StringComparison.Ordinal) || Regex.IsMatch(t, @"^\d+\. ");
             if (current.Length > 0) { current.Append(listItem ? "\n" : " "); }
-            current.Append(t);
+            current.Append(hasCode ? Plain(t) : t);
         }
-        if (current.Length > 0) { paragraphs.Add(current.ToString()); }
+        endTable();
+        endParagraph();
         return string.Join("\n\n", paragraphs);
+    }
+
+    private static readonly Regex CodeSpan = new Regex("`+(?<code>[^`]*?)`+");
+    private static readonly Regex Bold = new Regex(@"\*\*(?<text>[^*]+?)\*\*|__(?<text>[^_]+?)__");
+
+    /// <summary>
+    /// Inline Markdown as the plain text a console shows: code spans keep their text (nothing inside them is
+    /// markup), bold loses its stars, a link shows its text, followed by its address when that is a URL.
+    /// </summary>
+    public static string Plain(string text)
+    {
+        var sb = new StringBuilder();
+        int at = 0;
+        foreach (Match m in CodeSpan.Matches(text))
+        {
+            sb.Append(PlainOutsideCode(text.Substring(at, m.Index - at)));
+            sb.Append(m.Groups["code"].Value);
+            at = m.Index + m.Length;
+        }
+        sb.Append(PlainOutsideCode(text.Substring(at)));
+        return sb.ToString();
+    }
+
+    private static string PlainOutsideCode(string text)
+    {
+        text = LinkPattern.Replace(text, m =>
+        {
+            string uri = m.Groups["uri"].Value;
+            string label = m.Groups["text"].Value;
+            return uri.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                ? (label == uri ? uri : label + " (" + uri + ")")
+                : label;
+        });
+        return Bold.Replace(text, m => m.Groups["text"].Value);
+    }
+
+    private const int TableWidth = 100;
+
+    /// <summary>A Markdown table as text columns: cells in plain text, padded to the widest, the header underlined.</summary>
+    public static string Table(List<string> rows)
+    {
+        var cells = new List<List<string>>();
+        foreach (string row in rows)
+        {
+            List<string> parsed = Cells(row);
+            if (parsed.All(c => Regex.IsMatch(c, @"^:?-+:?$"))) { continue; } // the alignment row
+            cells.Add(parsed.Select(Plain).ToList());
+        }
+        int columns = cells.Count == 0 ? 0 : cells.Max(r => r.Count);
+        var widths = new int[columns];
+        foreach (List<string> r in cells)
+        {
+            for (int c = 0; c < r.Count; c++) { widths[c] = Math.Max(widths[c], r[c].Length); }
+        }
+        var lines = new List<string>();
+        if (widths.Sum() + 2 * (columns - 1) > TableWidth && cells.Count > 1)
+        {
+            // Too wide for a console: each row as its first cell with the other cells under it, named by their headers.
+            for (int i = 1; i < cells.Count; i++)
+            {
+                if (i > 1) { lines.Add(""); }
+                lines.Add(cells[i][0]);
+                for (int c = 1; c < cells[i].Count; c++)
+                {
+                    string header = c < cells[0].Count ? cells[0][c] : "";
+                    lines.Add("    " + (header.Length > 0 ? header + ": " : "") + cells[i][c]);
+                }
+            }
+            return string.Join("\n", lines);
+        }
+        for (int i = 0; i < cells.Count; i++)
+        {
+            lines.Add(Line(cells[i], widths));
+            if (i == 0) { lines.Add(Line(widths.Select(w => new string('-', w)).ToList(), widths)); }
+        }
+        return string.Join("\n", lines);
+    }
+
+    private static string Line(List<string> cells, int[] widths)
+    {
+        var sb = new StringBuilder();
+        for (int c = 0; c < widths.Length; c++)
+        {
+            string cell = c < cells.Count ? cells[c] : "";
+            if (c > 0) { sb.Append("  "); }
+            sb.Append(c == widths.Length - 1 ? cell : cell.PadRight(widths[c]));
+        }
+        return sb.ToString().TrimEnd();
+    }
+
+    // The cells of one table row: split at | that is neither escaped (\|) nor inside a code span.
+    private static List<string> Cells(string row)
+    {
+        string t = row.Trim();
+        if (t.StartsWith("|", StringComparison.Ordinal)) { t = t.Substring(1); }
+        if (t.EndsWith("|", StringComparison.Ordinal) && !t.EndsWith("\\|", StringComparison.Ordinal)) { t = t.Substring(0, t.Length - 1); }
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        bool inCode = false;
+        for (int i = 0; i < t.Length; i++)
+        {
+            char ch = t[i];
+            if (ch == '\\' && i + 1 < t.Length && t[i + 1] == '|') { cell.Append('|'); i++; continue; }
+            if (ch == '`') { inCode = !inCode; }
+            if (ch == '|' && !inCode) { cells.Add(cell.ToString().Trim()); cell.Clear(); continue; }
+            cell.Append(ch);
+        }
+        cells.Add(cell.ToString().Trim());
+        return cells;
     }
 
     /// <summary>An about_ page as the plain text Get-Help shows: headings in capitals, text indented and wrapped.</summary>
@@ -310,18 +447,27 @@ internal static class HelpMarkdown
             bool list = paragraph.All(p => p.StartsWith("- ", StringComparison.Ordinal) || p.StartsWith("  ", StringComparison.Ordinal));
             if (list)
             {
-                foreach (string p in paragraph) { Wrap(sb, p.Trim(), p.StartsWith("- ", StringComparison.Ordinal) ? "    " : "      ", "      "); }
+                foreach (string p in paragraph) { Wrap(sb, Plain(p.Trim()), p.StartsWith("- ", StringComparison.Ordinal) ? "    " : "      ", "      "); }
             }
             else
             {
-                Wrap(sb, string.Join(" ", paragraph.Select(p => p.Trim())), "    ", "    ");
+                Wrap(sb, Plain(string.Join(" ", paragraph.Select(p => p.Trim()))), "    ", "    ");
             }
             sb.Append('\n');
             paragraph.Clear();
         };
+        var table = new List<string>();
+        Action flushTable = () =>
+        {
+            if (table.Count == 0) { return; }
+            foreach (string row in Table(table).Split('\n')) { sb.Append("    ").Append(row).Append('\n'); }
+            sb.Append('\n');
+            table.Clear();
+        };
         for (; i < lines.Length; i++)
         {
             string l = lines[i].TrimEnd();
+            if (!l.TrimStart().StartsWith("|", StringComparison.Ordinal)) { flushTable(); }
             if (l.TrimStart().StartsWith("```", StringComparison.Ordinal))
             {
                 flush();
@@ -339,11 +485,19 @@ internal static class HelpMarkdown
                 sb.Append('\n').Append(level <= 2 ? heading.ToUpperInvariant() : "  " + heading).Append('\n');
                 continue;
             }
+            if (l.TrimStart().StartsWith("|", StringComparison.Ordinal))
+            {
+                flush();
+                table.Add(l.Trim());
+                continue;
+            }
+            flushTable();
             if (l.Trim().Length == 0) { flush(); continue; }
             if (l.TrimStart().StartsWith("- ", StringComparison.Ordinal)) { paragraph.Add(l.TrimStart()); }
             else if (paragraph.Count > 0 && paragraph[paragraph.Count - 1].StartsWith("- ", StringComparison.Ordinal)) { paragraph[paragraph.Count - 1] += " " + l.Trim(); }
             else { paragraph.Add(l); }
         }
+        flushTable();
         flush();
         return sb.ToString().Replace("\n", Environment.NewLine);
     }
@@ -466,7 +620,10 @@ internal static class Maml
         }
         foreach (KeyValuePair<string, string> l in page.Links)
         {
-            yield return Link(l.Key, l.Value);
+            // A page beside this one (Get-TokenUsage.md) is no address Get-Help -Online could open: Get-Help shows the
+            // name alone, as it does for the built-in cmdlets' related commands.
+            bool url = l.Value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || l.Value.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            yield return Link(l.Key, url ? l.Value : "");
         }
     }
 

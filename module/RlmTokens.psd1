@@ -1,6 +1,7 @@
 @{
     RootModule           = 'RlmTokens.Cmdlets.dll'
-    ModuleVersion        = '{{ModuleVersion}}'
+    # Stamped from Directory.Build.props when the module is staged (module/Module.targets).
+    ModuleVersion        = '0.1.0'
     GUID                 = '6d3c8f0e-2b7a-4c1e-9a55-3f1e7b2d9c41'
     Author               = 'RlmTokens contributors'
     CompanyName          = 'RlmTokens'
@@ -13,6 +14,7 @@
     CmdletsToExport      = @(
         'Add-TokenEstimate'
         'Add-TokenUsage'
+        'ConvertTo-TokenUsage'
         'Export-TokenUsage'
         'Get-TokenOptimization'
         'Get-TokenPrice'

@@ -426,15 +426,8 @@ namespace RlmTokens
         {
             var rows = new List<TokenUsageDay>();
             var problems = new List<RlmTokensException>();
-            string folder = Workspace.TokenUsageFolder;
-            if (!Directory.Exists(folder)) { return new Outcome<IReadOnlyList<TokenUsageDay>>(rows, problems); }
-            foreach (string path in Directory.EnumerateFiles(folder, "daily-*.json"))
+            foreach ((string path, DateTime date) in DailyFiles())
             {
-                string name = Path.GetFileNameWithoutExtension(path);
-                if (!DateTime.TryParseExact(name.Substring("daily-".Length), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime date))
-                {
-                    continue;
-                }
                 if (date < from.Date || date > to.Date) { continue; }
                 DailyFile? daily;
                 try
@@ -451,6 +444,29 @@ namespace RlmTokens
             }
             rows.Sort((a, b) => a.Date.CompareTo(b.Date));
             return new Outcome<IReadOnlyList<TokenUsageDay>>(rows, problems);
+        }
+
+        /// <summary>The days that have a daily-yyyy-MM-dd.json, oldest first, from the file names alone (nothing is parsed).</summary>
+        public IReadOnlyList<DateTime> GetDailyDates()
+        {
+            var dates = new List<DateTime>();
+            foreach ((string _, DateTime date) in DailyFiles()) { dates.Add(date); }
+            dates.Sort();
+            return dates;
+        }
+
+        private IEnumerable<(string Path, DateTime Date)> DailyFiles()
+        {
+            string folder = Workspace.TokenUsageFolder;
+            if (!Directory.Exists(folder)) { yield break; }
+            foreach (string path in Directory.EnumerateFiles(folder, "daily-*.json"))
+            {
+                string name = Path.GetFileNameWithoutExtension(path);
+                if (DateTime.TryParseExact(name.Substring("daily-".Length), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime date))
+                {
+                    yield return (path, date);
+                }
+            }
         }
 
         /// <summary>Today's date in the clock's zone: the day whose daily file is current.</summary>

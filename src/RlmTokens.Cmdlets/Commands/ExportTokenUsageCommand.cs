@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -26,11 +25,21 @@ namespace RlmTokens.Cmdlets
         private string? _file;
         private ExportFormat _format;
 
-        /// <summary>The file to write (not a wildcard pattern). -Path stays the workspace root, as on every RlmTokens cmdlet.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>The file to write, as on Export-Csv (the first positional parameter; not a wildcard pattern).</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public new string? Path { get; set; }
+
+        /// <summary>The file to write, used exactly as typed. Position 1 only for the deprecated spelling (a workspace as -Path).</summary>
+        [Parameter(Position = 1)]
         [Alias("PSPath", "LP", "FilePath")]
         [ValidateNotNullOrEmpty]
-        public string LiteralPath { get; set; } = string.Empty;
+        public string? LiteralPath { get; set; }
+
+        /// <summary>The workspace root whose daily history is written when nothing is piped.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? WorkspaceRoot { get; set; }
 
         /// <summary>An object to write: any RlmTokens output object (its properties become the columns).</summary>
         [Parameter(ValueFromPipeline = true)]
@@ -64,12 +73,13 @@ namespace RlmTokens.Cmdlets
 
         protected override void BeginProcessing()
         {
-            _file = ResolveFilePath(LiteralPath);
+            string named = TargetFile();
+            _file = ResolveFilePath(named);
             ExportFormat? format = Format ?? TableWriters.FormatOf(_file);
             if (format is null)
             {
-                ThrowTerminatingError(ErrorRecords.Create("UnknownExportFormat", ErrorCategory.InvalidArgument, LiteralPath,
-                    string.Format(CultureInfo.CurrentCulture, Strings.UnknownExportFormat, LiteralPath)));
+                ThrowTerminatingError(ErrorRecords.Create("UnknownExportFormat", ErrorCategory.InvalidArgument, named,
+                    string.Format(CultureInfo.CurrentCulture, Append ? Strings.UnknownExportFormatAppend : Strings.UnknownExportFormat, named)));
             }
             _format = format!.Value;
             string? folder = System.IO.Path.GetDirectoryName(_file);
@@ -88,19 +98,11 @@ namespace RlmTokens.Cmdlets
             if (_declined) { return; }
             if (_columns is null)
             {
-                var columns = new List<string>();
-                foreach (PSPropertyInfo property in InputObject.Properties) { columns.Add(property.Name); }
-                _columns = columns.ToArray();
+                _columns = ExportRows.Columns(InputObject);
                 if (!Start(_columns)) { return; }
             }
             // Each row goes to the file as it arrives; the columns are the first object's, looked up by name.
-            object?[] row = new object?[_columns.Length];
-            for (int i = 0; i < row.Length; i++)
-            {
-                PSPropertyInfo? property = InputObject.Properties[_columns[i]];
-                if (property is not null) { row[i] = ValueOf(property); }
-            }
-            Write(row);
+            Write(ExportRows.Row(InputObject, _columns));
         }
 
         protected override void EndProcessing()
@@ -116,6 +118,11 @@ namespace RlmTokens.Cmdlets
                     }
                     Outcome<IReadOnlyList<TokenUsageDay>> history = Tracker.GetHistory(DateTime.MinValue, DateTime.MaxValue.Date);
                     WriteProblems(history);
+                    if (history.Value.Count == 0)
+                    {
+                        WriteWarning(string.Format(CultureInfo.CurrentCulture, Strings.ExportNoHistory, Tracker.Workspace.Root, _file));
+                        return;
+                    }
                     ExportTable table = ExportTable.FromDays(history.Value);
                     if (!Start(table.Columns)) { return; }
                     foreach (object?[] row in table.Rows) { Write(row); }
@@ -148,6 +155,33 @@ namespace RlmTokens.Cmdlets
         {
             _export?.Dispose();
             _export = null;
+        }
+
+        /// <summary>
+        /// The output file as typed. -Path or -LiteralPath names it, as on Export-Csv. Both at once is the spelling
+        /// of versions before 0.2 (the workspace as -Path, the file as -LiteralPath or second positionally): it
+        /// still works, with a deprecation warning; with -WorkspaceRoot too it is ambiguous and refused.
+        /// </summary>
+        private string TargetFile()
+        {
+            bool path = MyInvocation.BoundParameters.ContainsKey(nameof(Path));
+            bool literal = MyInvocation.BoundParameters.ContainsKey(nameof(LiteralPath));
+            if (path && literal)
+            {
+                if (WorkspaceRoot is not null)
+                {
+                    ThrowTerminatingError(ErrorRecords.Create("ExportPathAmbiguous", ErrorCategory.InvalidArgument, Path,
+                        string.Format(CultureInfo.CurrentCulture, Strings.ExportPathAmbiguous, Path, LiteralPath, WorkspaceRoot)));
+                }
+                WriteWarning(string.Format(CultureInfo.CurrentCulture, Strings.ExportPathDeprecated, Path, LiteralPath));
+                base.Path = Path;
+                return LiteralPath!;
+            }
+            base.Path = WorkspaceRoot;
+            if (literal) { return LiteralPath!; }
+            if (path) { return Path!; }
+            ThrowTerminatingError(ErrorRecords.Create("ExportPathMissing", ErrorCategory.InvalidArgument, null, Strings.ExportPathMissing));
+            return string.Empty;
         }
 
         // Asks once, before anything is touched, and opens the export; false when declined or failed.
@@ -186,39 +220,6 @@ namespace RlmTokens.Cmdlets
                 _declined = true;
                 Dispose();
                 WriteError(ErrorRecords.From(e));
-            }
-        }
-
-        // The value as the PowerShell adapter gives it, reduced to a scalar the writers know.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static object? ValueOf(PSPropertyInfo property)
-        {
-            object? value;
-            try { value = property.Value; }
-            catch (GetValueException) { return null; }
-            if (value is PSObject ps) { value = ps.BaseObject; }
-            switch (value)
-            {
-                case null:
-                case string _:
-                case bool _:
-                case char _:
-                case DateTime _:
-                case DateTimeOffset _:
-                case TimeSpan _:
-                case Guid _:
-                case Enum _:
-                    return value;
-                case IEnumerable items:
-                    var parts = new List<string>();
-                    foreach (object? item in items)
-                    {
-                        object? v = item is PSObject p ? p.BaseObject : item;
-                        parts.Add(ExportValues.Text(v));
-                    }
-                    return string.Join(";", parts);
-                default:
-                    return ExportValues.IsNumber(value) ? value : ExportValues.Text(value);
             }
         }
     }

@@ -23,6 +23,12 @@ namespace RlmTokens.Cmdlets
             var log = new TokenUsageLog(Tracker);
             Outcome<IReadOnlyList<TokenUsageLogRecord>> records = log.Read();
             WriteProblems(records);
+            if (records.Value.Count == 0 && records.Problems.Count == 0)
+            {
+                string file = log.LogFile;
+                WriteWarning(string.Format(System.Globalization.CultureInfo.CurrentCulture,
+                    System.IO.File.Exists(file) ? Resources.Strings.LogEmpty : Resources.Strings.LogMissing, file));
+            }
             if (GroupBy is UsageGrouping grouping)
             {
                 if (!TryLogGrouping(grouping, out LogGrouping by))

@@ -34,6 +34,7 @@ namespace RlmTokens.Cmdlets
             IEnumerable<string> paths = LiteralPath is { Length: > 0 } given
                 ? ResolveAll(given)
                 : new[] { SeedImporter.DefaultPath(Source, Tracker.Workspace) };
+            int readCount = 0, rows = 0;
             foreach (string path in paths)
             {
                 IReadOnlyList<string> files;
@@ -45,6 +46,10 @@ namespace RlmTokens.Cmdlets
                 {
                     WriteError(ErrorRecords.From(e));
                     continue;
+                }
+                if (files.Count == 0)
+                {
+                    WriteWarning(string.Format(System.Globalization.CultureInfo.CurrentCulture, Resources.Strings.SourceNoFiles, Source, path));
                 }
                 foreach (string file in files)
                 {
@@ -60,6 +65,8 @@ namespace RlmTokens.Cmdlets
                         continue;
                     }
                     WriteProblems(read);
+                    readCount++;
+                    rows += read.Value.Rows.Count;
                     if (List)
                     {
                         WriteObject(read.Value.Report);
@@ -70,6 +77,10 @@ namespace RlmTokens.Cmdlets
                         WriteObject(row);
                     }
                 }
+            }
+            if (readCount > 0 && rows == 0)
+            {
+                WriteWarning(string.Format(System.Globalization.CultureInfo.CurrentCulture, Resources.Strings.SourceNoRows, Source, readCount));
             }
         }
 

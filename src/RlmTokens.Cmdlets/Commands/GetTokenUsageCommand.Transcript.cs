@@ -208,7 +208,7 @@ namespace RlmTokens.Cmdlets
             }
             else
             {
-                foreach (string warning in TranscriptUsage.PriceWarnings(report)) { WriteWarning(warning); }
+                foreach (string warning in TranscriptUsage.ReportWarnings(report)) { WriteWarning(warning); }
             }
             if (Active && report.Rows.Count == 0)
             {

@@ -43,6 +43,7 @@ namespace RlmTokens.Cmdlets
         [Parameter(ParameterSetName = LedgerSet)]
         [Parameter(ParameterSetName = LedgerServerSet)]
         [Alias("After")]
+        [DateArgument]
         public DateTime? Since { get; set; }
 
         /// <summary>Last day of the history (default: today in the local time zone).</summary>
@@ -51,6 +52,7 @@ namespace RlmTokens.Cmdlets
         [Parameter(ParameterSetName = LedgerSet)]
         [Parameter(ParameterSetName = LedgerServerSet)]
         [Alias("Before")]
+        [DateArgument]
         public DateTime? Until { get; set; }
 
         /// <summary>How report rows are grouped (shared by the Transcript, Log and Ledger parameter sets).</summary>
@@ -85,6 +87,7 @@ namespace RlmTokens.Cmdlets
                         DateTime since = (Since ?? until.AddDays(1 - Days)).Date;
                         Outcome<System.Collections.Generic.IReadOnlyList<TokenUsageDay>> history = Tracker.GetHistory(since, until);
                         WriteProblems(history);
+                        if (history.Value.Count == 0) { WarnEmptyHistory(since, until); }
                         foreach (TokenUsageDay day in history.Value)
                         {
                             WriteObject(day);
@@ -108,6 +111,23 @@ namespace RlmTokens.Cmdlets
             {
                 WriteError(ErrorRecords.From(e));
             }
+        }
+
+        // Why -History found no day: the range is backwards, the workspace has no daily files, or they lie elsewhere.
+        private void WarnEmptyHistory(DateTime since, DateTime until)
+        {
+            if (since > until)
+            {
+                WriteWarning(string.Format(CultureInfo.CurrentCulture, Strings.HistoryRangeBackwards, since, until));
+                return;
+            }
+            System.Collections.Generic.IReadOnlyList<DateTime> days = Tracker.GetDailyDates();
+            if (days.Count == 0)
+            {
+                WriteWarning(string.Format(CultureInfo.CurrentCulture, Strings.HistoryNoDailyFiles, Tracker.Workspace.TokenUsageFolder));
+                return;
+            }
+            WriteWarning(string.Format(CultureInfo.CurrentCulture, Strings.HistoryNoDayInRange, since, until, days.Count, days[0], days[days.Count - 1]));
         }
     }
 }

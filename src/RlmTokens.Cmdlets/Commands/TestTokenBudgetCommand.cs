@@ -117,7 +117,7 @@ namespace RlmTokens.Cmdlets
             string format = s.Unit == BudgetUnit.Usd ? "N2" : "N0";
             return string.Format(CultureInfo.CurrentCulture, Strings.BudgetCrossed, s.Period, s.Unit,
                 s.Used.ToString(format, CultureInfo.CurrentCulture), s.Limit.ToString(format, CultureInfo.CurrentCulture),
-                s.Percent, s.State, s.Precision);
+                s.Percent, s.State, s.Precision, s.Reason);
         }
     }
 }

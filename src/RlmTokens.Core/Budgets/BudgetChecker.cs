@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using RlmTokens.Errors;
@@ -147,12 +148,18 @@ namespace RlmTokens.Budgets
             double used = unit == BudgetUnit.Tokens ? total.Tokens : Math.Round(total.CostUsd, 4);
             double fraction = limit > 0 ? used / limit : 0;
             BudgetState state = StateOf(fraction, settings);
+            string? reason = ReasonOf(state, settings, unit, limit, limitSource);
             if (state == BudgetState.Ok && period == BudgetPeriod.Daily && unit == BudgetUnit.Tokens
                 && settings.AlertThreshold > 0 && used >= settings.AlertThreshold)
             {
                 state = BudgetState.Warning;
+                reason = Format(Resources.Messages.BudgetReasonAlert, settings.AlertThreshold);
             }
-            if (!settings.Enabled) { state = BudgetState.Disabled; }
+            if (!settings.Enabled)
+            {
+                state = BudgetState.Disabled;
+                reason = null;
+            }
             return new TokenBudgetStatus
             {
                 Period = period,
@@ -171,9 +178,29 @@ namespace RlmTokens.Budgets
                 CriticalThreshold = settings.CriticalThreshold,
                 AutoBundle = period == BudgetPeriod.Session && fraction >= settings.AutoBundleThreshold,
                 LimitSource = limitSource,
+                Reason = reason,
                 Workspace = _tracker.Workspace.Root,
             };
         }
+
+        // The threshold a state was reached at, named by its value and the setting it comes from.
+        private static string? ReasonOf(BudgetState state, BudgetSettings settings, BudgetUnit unit, double limit, string limitSource)
+        {
+            switch (state)
+            {
+                case BudgetState.Exceeded:
+                    return Format(Resources.Messages.BudgetReasonLimit,
+                        limit.ToString(unit == BudgetUnit.Usd ? "N2" : "N0", CultureInfo.CurrentCulture), unit, limitSource);
+                case BudgetState.Critical:
+                    return Format(Resources.Messages.BudgetReasonCritical, settings.CriticalThreshold * 100);
+                case BudgetState.Warning:
+                    return Format(Resources.Messages.BudgetReasonWarning, settings.WarningThreshold * 100);
+                default:
+                    return null;
+            }
+        }
+
+        private static string Format(string format, params object[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
 
         private static string SourceText(IReadOnlyList<string> names) => names.Count == 0 ? "None" : string.Join(",", names);
 

@@ -87,6 +87,9 @@ namespace RlmTokens
         /// <summary>Where the limit came from: "project-config.json" or "parameter".</summary>
         public string? LimitSource { get; set; }
 
+        /// <summary>For Warning, Critical and Exceeded: the threshold that caused the state, with its value and the setting it comes from; else null.</summary>
+        public string? Reason { get; set; }
+
         public string? Workspace { get; set; }
     }
 }

@@ -10,6 +10,20 @@ namespace RlmTokens.Storage
         public static string Format(DateTimeOffset value) =>
             value.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
 
+        /// <summary>
+        /// A calendar day written as ccusage writes it on its command line (-Since 20260801): exactly eight ASCII
+        /// digits, yyyyMMdd, a real date. Anything else is false, so other forms stay PowerShell's to convert.
+        /// </summary>
+        public static bool TryParseCompactDate(string? text, out DateTime day)
+        {
+            day = default;
+            if (text is null) { return false; }
+            string t = text.Trim();
+            if (t.Length != 8) { return false; }
+            foreach (char c in t) { if (c < '0' || c > '9') { return false; } }
+            return DateTime.TryParseExact(t, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+        }
+
         public static DateTimeOffset? Parse(string? text)
         {
             if (string.IsNullOrWhiteSpace(text)) { return null; }

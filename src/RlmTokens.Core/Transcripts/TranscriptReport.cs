@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 using RlmTokens.Pricing;
 
@@ -59,15 +60,24 @@ namespace RlmTokens.Transcripts
     /// <summary>The rows of a report and the models that had no price.</summary>
     public sealed class TranscriptReportResult
     {
-        internal TranscriptReportResult(IReadOnlyList<TranscriptUsageRow> rows, IReadOnlyList<string> unknownModels)
+        internal TranscriptReportResult(IReadOnlyList<TranscriptUsageRow> rows, IReadOnlyList<string> unknownModels,
+            IReadOnlyList<string>? unmatchedProjects = null, IReadOnlyList<string>? projects = null)
         {
             Rows = rows;
             UnknownModels = unknownModels;
+            UnmatchedProjects = unmatchedProjects ?? Array.Empty<string>();
+            Projects = projects ?? Array.Empty<string>();
         }
 
         public IReadOnlyList<TranscriptUsageRow> Rows { get; }
 
         public IReadOnlyList<string> UnknownModels { get; }
+
+        /// <summary>The -Project patterns that match no entry's project name or folder (at any date).</summary>
+        public IReadOnlyList<string> UnmatchedProjects { get; }
+
+        /// <summary>The project names of the entries, sorted, when a -Project pattern matched nothing; else empty.</summary>
+        public IReadOnlyList<string> Projects { get; }
     }
 
     /// <summary>Groups de-duplicated usage entries into report rows.</summary>
@@ -89,8 +99,16 @@ namespace RlmTokens.Transcripts
             DateTime? until = query.Until?.Date;
 
             List<UsageEntry> selected = new List<UsageEntry>();
+            // What the -Project patterns could have matched, to say so when one matches nothing.
+            HashSet<string> projectNames = new HashSet<string>(StringComparer.Ordinal);
+            HashSet<string> projectFolders = new HashSet<string>(StringComparer.Ordinal);
             foreach (UsageEntry e in entries)
             {
+                if (patterns.Count > 0)
+                {
+                    projectNames.Add(e.Project);
+                    if (e.Cwd is not null) { projectFolders.Add(e.Cwd); }
+                }
                 if (since is not null || until is not null)
                 {
                     DateTime day = TimeZoneInfo.ConvertTimeFromUtc(e.Timestamp, zone).Date;
@@ -165,7 +183,14 @@ namespace RlmTokens.Transcripts
             {
                 rows.Sort(CompareKeys);
             }
-            return new TranscriptReportResult(rows, new List<string>(unknown));
+            List<string> unmatched = new List<string>();
+            for (int i = 0; i < patterns.Count; i++)
+            {
+                Regex r = patterns[i];
+                if (!projectNames.Any(r.IsMatch) && !projectFolders.Any(r.IsMatch)) { unmatched.Add(query.Projects[i]); }
+            }
+            List<string> names = unmatched.Count > 0 ? projectNames.OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList() : new List<string>();
+            return new TranscriptReportResult(rows, new List<string>(unknown), unmatched, names);
         }
 
         private const char BreakdownSeparator = '\u0001';

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using RlmTokens.Errors;
 using RlmTokens.Json;
 using RlmTokens.Pricing;
@@ -79,15 +80,33 @@ namespace RlmTokens.Transcripts
             {
                 warnings.Add(string.Format(CultureInfo.CurrentCulture, Resources.Messages.TranscriptNotRegularFile, f, SafeFiles.Describe(NativeFiles.TargetKindOf(f))));
             }
-            if (report is not null) { warnings.AddRange(PriceWarnings(report)); }
+            if (report is not null) { warnings.AddRange(ReportWarnings(report)); }
             return warnings;
         }
 
-        /// <summary>The warning of a report whose models have no price.</summary>
-        public static IReadOnlyList<string> PriceWarnings(TranscriptReportResult report)
+        /// <summary>
+        /// The warnings of a report: models without a price; each -Project pattern that matches no project, with the
+        /// wildcard form to try and the projects there are.
+        /// </summary>
+        public static IReadOnlyList<string> ReportWarnings(TranscriptReportResult report)
         {
-            if (report is null || report.UnknownModels.Count == 0) { return Array.Empty<string>(); }
-            return new[] { string.Format(CultureInfo.CurrentCulture, Resources.Messages.UnknownModelPrice, string.Join(", ", report.UnknownModels)) };
+            if (report is null) { return Array.Empty<string>(); }
+            List<string> warnings = new List<string>();
+            if (report.UnknownModels.Count > 0)
+            {
+                warnings.Add(string.Format(CultureInfo.CurrentCulture, Resources.Messages.UnknownModelPrice, string.Join(", ", report.UnknownModels)));
+            }
+            foreach (string pattern in report.UnmatchedProjects)
+            {
+                const int Shown = 10;
+                string projects = report.Projects.Count == 0 ? "-"
+                    : string.Join(", ", report.Projects.Take(Shown)) + (report.Projects.Count > Shown ? ", ..." : "");
+                bool hasWildcard = pattern.IndexOfAny(new[] { '*', '?' }) >= 0;
+                warnings.Add(hasWildcard
+                    ? string.Format(CultureInfo.CurrentCulture, Resources.Messages.ProjectPatternMatchesNothing, pattern, report.Projects.Count, projects)
+                    : string.Format(CultureInfo.CurrentCulture, Resources.Messages.ProjectMatchesNothing, pattern, "*" + pattern + "*", report.Projects.Count, projects));
+            }
+            return warnings;
         }
     }
 }

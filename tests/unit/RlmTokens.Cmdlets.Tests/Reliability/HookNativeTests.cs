@@ -182,5 +182,44 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             Assert.StartsWith("rlmtokens-hook: UnknownHookEvent: ", unknown.Stderr, StringComparison.Ordinal);
             Assert.Equal(before, File.ReadAllBytes(estimates));
         }
+
+        /// <summary>
+        /// Install-TokenHook writes the native command line where the module has the binary (Auto), the settings
+        /// it wrote run through bash as Claude Code runs them, -Runtime Pwsh writes the pwsh lines, and
+        /// Uninstall-TokenHook removes either form, leaving the folder as it was.
+        /// </summary>
+        [NativeHookFact]
+        public void InstallTokenHook_WhereTheNativeHookIsBuilt_ShouldWriteItsLineThatRunsAndUninstallShouldRemoveIt()
+        {
+            using var ws = new TempWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+            ps.RunClean("Install-TokenHook");
+            string settings = ws.Read(".claude/settings.json");
+            JsonElement hooks = JsonDocument.Parse(settings).RootElement.GetProperty("hooks");
+            var commands = hooks.EnumerateObject().SelectMany(e => e.Value.EnumerateArray().SelectMany(g => g.GetProperty("hooks").EnumerateArray()))
+                .Select(h => h.GetProperty("command").GetString()!).ToList();
+            Assert.Equal(6, commands.Count);
+            Assert.All(commands, c => Assert.StartsWith("'" + HookRunner.NativeHook + "' # RlmTokens:Install-TokenHook ", c, StringComparison.Ordinal));
+            Assert.DoesNotContain(commands, c => c.Contains("pwsh", StringComparison.Ordinal));
+
+            // The installed PostToolUse line, run as Claude Code runs it, books the write.
+            using (var runner = new HookRunner(ws.Root))
+            {
+                string post = hooks.GetProperty("PostToolUse")[0].GetProperty("hooks")[0].GetProperty("command").GetString()!;
+                HookRunner.Run r = runner.Invoke("PostToolUse", post, ClaudeDocs.PostToolUse(Claude, ws.Root, "", "Write", new { file_path = ws.PathOf("a.cs"), content = new string('w', 400) }), 10);
+                Assert.True(r.ExitCode == 0 && r.Stderr.Length == 0 && r.Stdout.Length == 0, r.Stderr + r.Stdout);
+                JsonElement estimates = ReadJson(Path.Combine(ws.TokenUsage, "token-estimates.json"));
+                Assert.Equal(100, estimates.GetProperty("tokens").GetProperty("output_estimated").GetInt64());
+            }
+
+            ps.RunClean("Uninstall-TokenHook");
+            Assert.False(File.Exists(ws.PathOf(".claude/settings.json")));
+            ps.RunClean("Install-TokenHook -Runtime Pwsh");
+            string pwsh = ws.Read(".claude/settings.json");
+            Assert.Contains("$input | Add-TokenEstimate", pwsh, StringComparison.Ordinal);
+            Assert.DoesNotContain(HookRunner.NativeHook!, pwsh, StringComparison.Ordinal);
+            ps.RunClean("Uninstall-TokenHook");
+            Assert.False(File.Exists(ws.PathOf(".claude/settings.json")));
+        }
     }
 }

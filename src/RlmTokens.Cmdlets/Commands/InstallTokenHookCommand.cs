@@ -78,19 +78,6 @@ namespace RlmTokens.Cmdlets
     }
 
     /// <summary>Applies one planned file for Install-/Uninstall-TokenHook and reports it.</summary>
-    /// <summary>What Install-TokenHook's hook lines run.</summary>
-    public enum HookRuntime
-    {
-        /// <summary>The native hook where the module has one for this platform, else pwsh.</summary>
-        Auto,
-
-        /// <summary>The module's native hook, rlmtokens-hook (an error where there is none).</summary>
-        Native,
-
-        /// <summary>pwsh with the cmdlets.</summary>
-        Pwsh,
-    }
-
     internal static class HookCommandWriter
     {
         public static void Apply(RlmTokensCmdlet cmdlet, HookMigrator migrator, HookFilePlan plan, bool passThru)

@@ -582,6 +582,19 @@ namespace RlmTokens.HookSettings
         }
     }
 
+    /// <summary>What Install-TokenHook's hook lines run.</summary>
+    public enum HookRuntime
+    {
+        /// <summary>The native hook where the module has one for this platform, else pwsh.</summary>
+        Auto,
+
+        /// <summary>The module's native hook, rlmtokens-hook (an error where there is none).</summary>
+        Native,
+
+        /// <summary>pwsh with the cmdlets.</summary>
+        Pwsh,
+    }
+
     /// <summary>The planned change of one settings file: the new JSON tree, the changes for the user, the record entries.</summary>
     public sealed class HookFilePlan
     {

@@ -10,7 +10,9 @@
 #   budget     Test-TokenBudget -TranscriptRoot, the second call of a session, against ccusage
 #   hook       the README's PostToolUse line (`$input | Add-TokenEstimate`, the hook's JSON on stdin) end to
 #              end, against bare `rlm-pwsh -NoProfile -Command 1` and against RLM's script
-#              (RlmTokens.Bench/rlm-estimate-baseline.ps1) in the same host; Import-Module alone, in-process
+#              (RlmTokens.Bench/rlm-estimate-baseline.ps1) in the same host; Import-Module alone, in-process;
+#              the native hook (out/RlmTokens/bin/linux-x64/rlmtokens-hook, the README's native recipe) on the
+#              same JSON against all three, where the build could make it
 #   export     100,000 rows through Export-TokenUsage against Export-Csv, each in its own process: time,
 #              bytes allocated, peak RSS above a process that only builds the rows
 #
@@ -19,11 +21,14 @@
 #
 #   bench/speed.sh                       # 50 MB and 500 MB, 5 runs
 #   SIZES=50 RUNS=3 bench/speed.sh
+#   ONLY=hook RUNS=10 bench/speed.sh     # the hook rows alone (no corpora, no ccusage)
 #
 # Environment: SIZES (default "50 500"), RUNS (default 5), SEED (42), RLMTOKENS_BENCH_DIR (work folder
 # outside the repository; default $TMPDIR/rlmtokens-bench), GEN (the generator).
 # Needs: python3, node + npm (ccusage goes into the work folder), dotnet, /usr/bin/time.
 set -euo pipefail
+# ONLY=hook: no corpus, so none is generated (SIZES must stay non-empty for bench_setup's default).
+[ "${ONLY:-}" = hook ] && SIZES=" "
 
 # shellcheck source=bench/corpora.sh
 source "$(dirname "$0")/corpora.sh"
@@ -33,12 +38,16 @@ RESULTS=$WORK/speed.tsv
 
 # shellcheck source=bench/ccusage-install.sh
 source "$REPO/bench/ccusage-install.sh"
-install_ccusage "$WORK"
+if [ "${ONLY:-}" = hook ]; then CCUSAGE_VERSION=-; else install_ccusage "$WORK"; fi
 
 echo "== building the module and rlm-pwsh (Release)"
 dotnet build -c Release "$REPO/src/RlmTokens.Cmdlets" >/dev/null
 dotnet build -c Release "$REPO/tools/RlmTokens.Shell" >/dev/null
 dotnet build -c Release "$REPO/bench/RlmTokens.Bench" >/dev/null
+# Building the hook project publishes the native hook into the module folder where clang is present.
+dotnet build -c Release "$REPO/src/RlmTokens.Hook" >/dev/null
+NATIVE=$REPO/out/RlmTokens/bin/linux-x64/rlmtokens-hook
+[ -x "$NATIVE" ] || { echo "no native hook ($NATIVE): its rows are left out" >&2; NATIVE=; }
 PWSH=(dotnet "$REPO/tools/RlmTokens.Shell/bin/Release/net10.0/rlm-pwsh.dll" -NoProfile -NonInteractive)
 MODULE=$REPO/out/RlmTokens/RlmTokens.psd1
 CCENV=(env -i PATH="$PATH" HOME="$WORK/emptyhome" TZ=UTC)
@@ -97,6 +106,7 @@ for run in $(seq "$RUNS"); do
   fresh_workspace
   printf '%s' "${HOOK_JSON/WS/$WORK/ws}" > "$WORK/hook.json"
   STDIN=$WORK/hook.json timed hook 0 "${PWSH[@]}" -Command "Import-Module '$MODULE'; \$input | Add-TokenEstimate"
+  if [ -n "$NATIVE" ]; then STDIN=$WORK/hook.json timed native-hook 0 "$NATIVE"; fi
   timed bare-pwsh 0 "${PWSH[@]}" -Command 1
   timed rlm-script 0 "${PWSH[@]}" -File "$REPO/bench/RlmTokens.Bench/rlm-estimate-baseline.ps1" -WorkspaceRoot "$WORK/ws"
   # Import-Module in a fresh process: as the first command (PowerShell's own module machinery still cold),
@@ -108,6 +118,7 @@ for run in $(seq "$RUNS"); do
     \$null = Get-Item .
     \$s = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$MODULE'
     (@('import', 0, ('{0:0.0000}' -f \$s.Elapsed.TotalSeconds), 0) -join [char]9)" >> "$RESULTS"
+  [ "${ONLY:-}" = hook ] && continue
   # 100,000 rows, each exporter in its own process (the order alternating), beside a process that only builds
   # the rows: the export's time in-process, its allocations, and its peak RSS above the rows-only process.
   for which in $([ $((run % 2)) -eq 0 ] && echo "none csv ours" || echo "none ours csv"); do
@@ -158,6 +169,13 @@ print("| PostToolUse hook line, end to end | - | %.3f | bare rlm-pwsh -Command 1
 print("| PostToolUse hook line, end to end | - | %.3f | RLM's script | %.3f | %.2fx |" % (hook, script, script / hook))
 print("| Import-Module, first command of a fresh process | - | %.4f | - | - | - |" % med(("import-first", 0)))
 print("| Import-Module, after one built-in command | - | %.4f | - | - | - |" % med(("import", 0)))
+if rows[("native-hook", 0)]:
+    native = med(("native-hook", 0))
+    print("| native hook (rlmtokens-hook), end to end | - | %.3f | bare rlm-pwsh -Command 1 | %.3f | %.1fx faster |" % (native, bare, bare / native))
+    print("| native hook (rlmtokens-hook), end to end | - | %.3f | PostToolUse pwsh hook line | %.3f | %.1fx faster |" % (native, hook, hook / native))
+    print("| native hook (rlmtokens-hook), end to end | - | %.3f | RLM's script | %.3f | %.1fx faster |" % (native, script, script / native))
+if not rows[("export-ours", 0)]:
+    sys.exit(0)
 ours, csv = med(("export-ours", 0)), med(("export-csv", 0))
 print("| Export 100k rows: time | - | %.3f | Export-Csv | %.3f | %.2fx |" % (ours, csv, csv / ours))
 ao, ac = med(("export-ours", 0), 1), med(("export-csv", 0), 1)

@@ -94,20 +94,7 @@ namespace RlmTokens.Cmdlets
         private void AddFromHook(HookInput hook)
         {
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
-            var request = new EstimateRequest
-            {
-                Operation = RlmTokens.Hooks.HookInput.OperationFor(hook.ToolName),
-                FilePath = hook.FilePath,
-                Size = hook.MovedCharacters,
-                SubagentType = hook.SubagentType,
-                ToolName = hook.ToolName,
-                SessionId = SessionId,
-                ClaudeSessionId = hook.SessionId,
-                ExactInputTokens = hook.SubagentUsage?.Input,
-                ExactOutputTokens = hook.SubagentUsage?.Output,
-                ExactTotalTokens = hook.SubagentUsage?.Total,
-            };
-            Add(tracker, request);
+            Add(tracker, HookEvents.Estimate(hook, SessionId));
         }
 
         private void Add(TokenTracker tracker, EstimateRequest request)

@@ -29,9 +29,13 @@ namespace RlmTokens.Cmdlets
         [Parameter]
         public SwitchParameter AllowLinkOutsideWorkspace { get; set; }
 
+        /// <summary>What the hook lines run: Auto (default) the module's native hook, rlmtokens-hook, where it was built for this platform, else pwsh; Native (NativeHookNotFound where there is none) or Pwsh.</summary>
+        [Parameter]
+        public HookRuntime Runtime { get; set; }
+
         protected override void ProcessRecord()
         {
-            var migrator = new HookMigrator(ResolveWorkspace(null), Clock) { AllowLinkOutsideWorkspace = AllowLinkOutsideWorkspace };
+            var migrator = new HookMigrator(ResolveWorkspace(null), Clock) { AllowLinkOutsideWorkspace = AllowLinkOutsideWorkspace, NativeHook = NativeHookOrNull() };
             IReadOnlyList<HookFilePlan> plans;
             try
             {
@@ -42,6 +46,7 @@ namespace RlmTokens.Cmdlets
                 ThrowTerminatingError(ErrorRecords.From(e));
                 return;
             }
+            WriteVerbose(migrator.NativeHook is null ? Strings.HookRuntimePwsh : string.Format(CultureInfo.CurrentCulture, Strings.HookRuntimeNative, migrator.NativeHook));
             if (plans.Count == 0)
             {
                 WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.HooksAlreadyInstalled, migrator.Workspace.Root));
@@ -54,6 +59,21 @@ namespace RlmTokens.Cmdlets
                 if (!ShouldProcess(description, warning, Strings.InstallHookCaption)) { continue; }
                 HookCommandWriter.Apply(this, migrator, plan, PassThru);
             }
+        }
+
+        // The module folder is where this assembly was loaded from; its native hook is bin/<rid>/rlmtokens-hook.
+        private string? NativeHookOrNull()
+        {
+            if (Runtime == HookRuntime.Pwsh) { return null; }
+            string folder = System.IO.Path.GetDirectoryName(typeof(InstallTokenHookCommand).Assembly.Location) ?? string.Empty;
+            string? native = HookMigrator.FindNativeHook(folder);
+            if (native is null && Runtime == HookRuntime.Native)
+            {
+                string expected = System.IO.Path.Combine(folder, "bin", "linux-x64", HookMigrator.NativeHookName);
+                ThrowTerminatingError(ErrorRecords.Create("NativeHookNotFound", ErrorCategory.ObjectNotFound, expected,
+                    string.Format(CultureInfo.CurrentCulture, Strings.NativeHookNotFound, expected)));
+            }
+            return native;
         }
     }
 

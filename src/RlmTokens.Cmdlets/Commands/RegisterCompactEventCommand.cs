@@ -87,15 +87,7 @@ namespace RlmTokens.Cmdlets
         private void RecordFromHook(HookInput hook)
         {
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
-            Record(tracker, new CompactRequest
-            {
-                Trigger = CompactEventRecorder.ParseTrigger(hook.Trigger),
-                CustomInstructions = hook.CustomInstructions,
-                SessionId = SessionId,
-                HookSessionId = hook.SessionId,
-                TranscriptPath = string.IsNullOrEmpty(hook.TranscriptPath) ? null : ResolveFilePath(hook.TranscriptPath!),
-                Timestamp = Timestamp,
-            });
+            Record(tracker, HookEvents.Compact(hook, SessionId, string.IsNullOrEmpty(hook.TranscriptPath) ? null : ResolveFilePath(hook.TranscriptPath!), Timestamp));
         }
 
         private void Record(TokenTracker tracker, CompactRequest request)

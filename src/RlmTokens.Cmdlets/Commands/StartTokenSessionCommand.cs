@@ -71,15 +71,7 @@ namespace RlmTokens.Cmdlets
         private void StartFromHook(HookInput hook)
         {
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
-            Start(tracker, new SessionStartRequest
-            {
-                SessionId = SessionId,
-                ClaudeSessionId = hook.SessionId,
-                Source = Source?.ToLowerInvariant() ?? hook.Source,
-                TranscriptPath = hook.TranscriptPath,
-                Force = true,
-                StartedAt = StartedAt,
-            });
+            Start(tracker, HookEvents.Start(hook, SessionId, Source?.ToLowerInvariant(), StartedAt));
         }
 
         private void Start(TokenTracker tracker, SessionStartRequest request)

@@ -70,14 +70,7 @@ namespace RlmTokens.Cmdlets
         private void StopFromHook(HookInput hook)
         {
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));
-            Stop(tracker, new SessionStopRequest
-            {
-                SessionId = SessionId,
-                ClaudeSessionId = hook.SessionId,
-                Reason = Reason ?? hook.Reason,
-                EndedAt = EndedAt,
-                TranscriptPath = hook.TranscriptPath,
-            }, hook);
+            Stop(tracker, HookEvents.Stop(hook, SessionId, Reason, EndedAt), hook);
         }
 
         private void Stop(TokenTracker tracker, SessionStopRequest request, HookInput? hook = null)

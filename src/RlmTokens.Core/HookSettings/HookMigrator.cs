@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -82,9 +83,33 @@ namespace RlmTokens.HookSettings
         /// </summary>
         public bool AllowLinkOutsideWorkspace { get; set; }
 
-        /// <summary>The command line a hook runs for <paramref name="cmdlet"/>: the hook's JSON arrives on standard input.</summary>
-        public static string CommandFor(string cmdlet) =>
-            "pwsh -NoProfile -NonInteractive -Command 'Import-Module RlmTokens; $input | " + cmdlet + " " + Marker + "'";
+        /// <summary>
+        /// The native hook (rlmtokens-hook) to write instead of the pwsh lines, or null for the pwsh lines.
+        /// See <see cref="FindNativeHook"/>.
+        /// </summary>
+        public string? NativeHook { get; set; }
+
+        /// <summary>
+        /// The command line a hook runs for <paramref name="cmdlet"/>: the hook's JSON arrives on standard input.
+        /// With <paramref name="nativeHook"/>, the native binary, which takes the event from the document; the
+        /// marker comment (a shell comment there) names the cmdlet it stands for, so Install and Uninstall
+        /// recognise both forms.
+        /// </summary>
+        public static string CommandFor(string cmdlet, string? nativeHook = null) =>
+            nativeHook is null
+                ? "pwsh -NoProfile -NonInteractive -Command 'Import-Module RlmTokens; $input | " + cmdlet + " " + Marker + "'"
+                : "'" + nativeHook.Replace("'", "'\\''") + "' " + Marker + " " + cmdlet;
+
+        /// <summary>The native hook's file name, under bin/&lt;rid&gt;/ of the module folder.</summary>
+        public const string NativeHookName = "rlmtokens-hook";
+
+        /// <summary>The native hook in <paramref name="moduleFolder"/> for this platform (only linux-x64 is built), or null when there is none.</summary>
+        public static string? FindNativeHook(string moduleFolder)
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.OSArchitecture != Architecture.X64) { return null; }
+            string path = System.IO.Path.Combine(moduleFolder, "bin", "linux-x64", NativeHookName);
+            return File.Exists(path) ? path : null;
+        }
 
         /// <summary>The events and matchers Install makes sure are hooked (RLM misses PreCompact manual and SessionEnd).</summary>
         /// <remarks>
@@ -263,7 +288,7 @@ namespace RlmTokens.HookSettings
         private static IEnumerable<KeyValuePair<string, JsonNode?>> Events(HookFilePlan plan) =>
             plan.Root["hooks"] is JsonObject hooks ? hooks.ToList() : new List<KeyValuePair<string, JsonNode?>>();
 
-        private static void ReplaceScripts(HookFilePlan plan, Dictionary<string, HookFilePlan> foundIn)
+        private void ReplaceScripts(HookFilePlan plan, Dictionary<string, HookFilePlan> foundIn)
         {
             foreach (KeyValuePair<string, JsonNode?> ev in Events(plan))
             {
@@ -296,7 +321,7 @@ namespace RlmTokens.HookSettings
                             i--;
                             continue;
                         }
-                        string replacement = CommandFor(cmdlet);
+                        string replacement = CommandFor(cmdlet, NativeHook);
                         hook["command"] = replacement;
                         plan.State.Add(new JsonObject
                         {
@@ -349,7 +374,7 @@ namespace RlmTokens.HookSettings
             catch (RegexMatchTimeoutException) { return false; }
         }
 
-        private static void Add(HookFilePlan plan, string eventName, string? matcher, string cmdlet, string script)
+        private void Add(HookFilePlan plan, string eventName, string? matcher, string cmdlet, string script)
         {
             JsonObject hooks = plan.Root["hooks"] as JsonObject ?? (JsonObject)(plan.Root["hooks"] = new JsonObject());
             bool eventCreated = hooks[eventName] is not JsonArray;
@@ -362,7 +387,7 @@ namespace RlmTokens.HookSettings
                 group["hooks"] = new JsonArray();
                 groups.Add(group);
             }
-            string command = CommandFor(cmdlet);
+            string command = CommandFor(cmdlet, NativeHook);
             ((JsonArray)group["hooks"]!).Add(new JsonObject { ["type"] = "command", ["command"] = command, ["timeout"] = 30 });
             plan.State.Add(new JsonObject
             {
@@ -555,6 +580,19 @@ namespace RlmTokens.HookSettings
                 if (File.Exists(temp)) { File.Delete(temp); }
             }
         }
+    }
+
+    /// <summary>What Install-TokenHook's hook lines run.</summary>
+    public enum HookRuntime
+    {
+        /// <summary>The native hook where the module has one for this platform, else pwsh.</summary>
+        Auto,
+
+        /// <summary>The module's native hook, rlmtokens-hook (an error where there is none).</summary>
+        Native,
+
+        /// <summary>pwsh with the cmdlets.</summary>
+        Pwsh,
     }
 
     /// <summary>The planned change of one settings file: the new JSON tree, the changes for the user, the record entries.</summary>

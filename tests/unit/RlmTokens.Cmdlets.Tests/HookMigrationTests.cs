@@ -96,7 +96,7 @@ namespace RlmTokens.Cmdlets.Tests
             string originalSettings = ws.Read(".claude/settings.json");
             using var ps = new PowerShellHost(ws.Root);
 
-            List<TokenHookChange> changes = ps.RunAs<TokenHookChange>("Install-TokenHook -PassThru");
+            List<TokenHookChange> changes = ps.RunAs<TokenHookChange>("Install-TokenHook -PassThru -Runtime Pwsh");
 
             Assert.Empty(ps.Errors);
             Assert.Equal(6, changes.Count(c => c.Action == HookChangeAction.Replaced));

@@ -63,6 +63,46 @@ namespace RlmTokens.Core.Tests
         }
 
         [Fact]
+        public void CommandFor_WithNativeHook_ShouldQuoteItsPathForPosixShellsAndNameTheCmdletAfterTheMarker()
+        {
+            Assert.Equal("'/opt/Rlm Tokens/bin/linux-x64/rlmtokens-hook' # RlmTokens:Install-TokenHook Add-TokenEstimate",
+                HookMigrator.CommandFor("Add-TokenEstimate", "/opt/Rlm Tokens/bin/linux-x64/rlmtokens-hook"));
+            Assert.Equal("'/o'\\''s/rlmtokens-hook' # RlmTokens:Install-TokenHook Stop-TokenSession",
+                HookMigrator.CommandFor("Stop-TokenSession", "/o's/rlmtokens-hook"));
+        }
+
+        [Fact]
+        public void PlanInstall_WithNativeHook_ThenUninstall_ShouldWriteNativeLinesAndRoundTripToTheOriginalBytes()
+        {
+            using var dir = new TempDir();
+            string path = dir.CopyFixture("claude/rlm-hooks.json", ".claude/hooks/hooks.json");
+            byte[] before = File.ReadAllBytes(path);
+            HookMigrator migrator = Migrator(dir);
+            migrator.NativeHook = "/opt/RlmTokens/bin/linux-x64/rlmtokens-hook";
+
+            HookFilePlan plan = migrator.PlanInstall().Single();
+            Assert.All(plan.Changes.Where(c => c.Action != HookChangeAction.Removed),
+                c => Assert.Equal("'/opt/RlmTokens/bin/linux-x64/rlmtokens-hook' # RlmTokens:Install-TokenHook " + c.Cmdlet, c.Command));
+            migrator.Apply(plan);
+            // Installed once in the native form, the hooks count as installed: nothing more to do.
+            Assert.Empty(Migrator(dir).PlanInstall());
+
+            migrator.Apply(Assert.Single(migrator.PlanUninstall()));
+            Assert.Equal(before, File.ReadAllBytes(path));
+        }
+
+        [Fact]
+        public void FindNativeHook_ShouldFindOnlyTheBinaryOfThisPlatform()
+        {
+            using var dir = new TempDir();
+            Assert.Null(HookMigrator.FindNativeHook(dir.Root));
+            dir.Write("bin/linux-x64/rlmtokens-hook", "x");
+            string? found = HookMigrator.FindNativeHook(dir.Root);
+            bool linuxX64 = OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64;
+            Assert.Equal(linuxX64 ? Path.Combine(dir.Root, "bin", "linux-x64", "rlmtokens-hook") : null, found);
+        }
+
+        [Fact]
         public void PlanInstall_WithEveryCmdletAlreadyHooked_ShouldPlanNothing()
         {
             using var dir = new TempDir();

@@ -47,6 +47,24 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
 
         public string Workspace { get; }
 
+        /// <summary>The native hook of the staged module for this platform, or null where the build could not make it.</summary>
+        public static string? NativeHook
+        {
+            get
+            {
+                if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64) { return null; }
+                string path = Path.Combine(Repo.ModuleFolder, "bin", "linux-x64", "rlmtokens-hook");
+                return File.Exists(path) ? path : null;
+            }
+        }
+
+        /// <summary>Puts the module's native hook on the runner's PATH as <c>rlmtokens-hook</c>, as the README's native recipe expects.</summary>
+        public void LinkNativeHook()
+        {
+            string native = NativeHook ?? throw new FileNotFoundException("The build made no native hook for this platform.");
+            File.CreateSymbolicLink(Path.Combine(_bin, "rlmtokens-hook"), native);
+        }
+
         /// <summary>The runner's own folder (shim, home, Claude config with its transcripts, cache).</summary>
         public string Folder { get; }
 
@@ -105,11 +123,12 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
     {
         private readonly Dictionary<string, List<(string? Matcher, string Command, int Timeout)>> _hooks = new(StringComparer.Ordinal);
 
-        public ReadmeRecipe()
+        /// <summary>The first JSON block under <paramref name="heading"/> (default: the pwsh recipe; "### Native hook" for rlmtokens-hook's).</summary>
+        public ReadmeRecipe(string heading = "## Hook recipes")
         {
             string readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
-            int section = readme.IndexOf("## Hook recipes", StringComparison.Ordinal);
-            Assert.True(section >= 0, "README.md has no Hook recipes section");
+            int section = readme.IndexOf(heading, StringComparison.Ordinal);
+            Assert.True(section >= 0, "README.md has no " + heading + " section");
             int open = readme.IndexOf("```json", section, StringComparison.Ordinal);
             int close = readme.IndexOf("```", open + 7, StringComparison.Ordinal);
             JsonNode settings = JsonNode.Parse(readme.Substring(open + 7, close - open - 7))!;

@@ -140,6 +140,25 @@ namespace RlmTokens.Cmdlets
             return locations;
         }
 
+        /// <summary>
+        /// Where the other agents' readers look: the transcript roots (home folders or an agent's own folder),
+        /// else each agent's default folder under the home folder or its environment variable.
+        /// </summary>
+        protected static Agents.AgentLocations ResolveAgentLocations(Transcripts.TranscriptLocations locations)
+        {
+            var agents = new Agents.AgentLocations
+            {
+                Home = locations.Home,
+                ClaudeConfigDir = locations.ClaudeConfigDir,
+                CodexHome = Environment.GetEnvironmentVariable("CODEX_HOME"),
+                GeminiCliHome = Environment.GetEnvironmentVariable("GEMINI_CLI_HOME"),
+                OpenCodeDataDir = Environment.GetEnvironmentVariable("OPENCODE_DATA_DIR"),
+                XdgDataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME"),
+            };
+            foreach (string root in locations.Roots) { agents.Roots.Add(root); }
+            return agents;
+        }
+
         /// <summary>A -TimeZone id as a zone (none: the local zone); an unknown id ends the cmdlet with UnknownTimeZone.</summary>
         protected TimeZoneInfo ResolveTimeZone(string? id)
         {

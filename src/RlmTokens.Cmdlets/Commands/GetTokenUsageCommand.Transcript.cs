@@ -259,21 +259,6 @@ namespace RlmTokens.Cmdlets
             return (null, false);
         }
 
-        private static AgentLocations ResolveAgentLocations(TranscriptLocations locations)
-        {
-            AgentLocations agents = new AgentLocations
-            {
-                Home = locations.Home,
-                ClaudeConfigDir = locations.ClaudeConfigDir,
-                CodexHome = Environment.GetEnvironmentVariable("CODEX_HOME"),
-                GeminiCliHome = Environment.GetEnvironmentVariable("GEMINI_CLI_HOME"),
-                OpenCodeDataDir = Environment.GetEnvironmentVariable("OPENCODE_DATA_DIR"),
-                XdgDataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME"),
-            };
-            foreach (string root in locations.Roots) { agents.Roots.Add(root); }
-            return agents;
-        }
-
         private TranscriptReadResult ReadWithProgress(TranscriptReadOptions options)
         {
             Task<TranscriptReadResult> task = Task.Run(() => TranscriptReader.Read(options));
@@ -301,7 +286,6 @@ namespace RlmTokens.Cmdlets
                 throw new PipelineStoppedException();
             }
         }
-
 
 
     }

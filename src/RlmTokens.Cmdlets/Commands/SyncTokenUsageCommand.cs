@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
@@ -89,7 +90,10 @@ namespace RlmTokens.Cmdlets
                 if (request.Sources.Contains(LedgerSource.Transcript))
                 {
                     TranscriptLocations locations = ResolveTranscriptLocations(TranscriptRoot, CacheFolder, NoCache);
-                    foreach (string root in locations.ProjectRoots()) { request.TranscriptRoots.Add(root); }
+                    // The same folders as Get-TokenUsage -Transcript: Claude Code's projects and the other agents' data.
+                    Agents.AgentLocations agents = ResolveAgentLocations(locations);
+                    foreach (string root in agents.FoldersOf(AgentKind.Claude)) { request.TranscriptRoots.Add(root); }
+                    request.OtherAgents = agents;
                     request.CacheFolder = locations.CacheFolder;
                     Outcome<Pricing.PriceTable> prices = TranscriptUsage.LoadPrices(workspace, null);
                     WriteProblems(prices);
@@ -124,7 +128,8 @@ namespace RlmTokens.Cmdlets
 
         private static IEnumerable<string> Origins(LedgerSyncRequest request)
         {
-            if (request.TranscriptRoots.Count > 0) { yield return string.Join(", ", request.TranscriptRoots); }
+            List<string> folders = request.TranscriptRoots.Concat(LedgerSync.OtherAgentFolders(request)).ToList();
+            if (folders.Count > 0) { yield return string.Join(", ", folders); }
             if (request.Workspace is not null) { yield return request.Workspace.Workspace.Root; }
         }
 

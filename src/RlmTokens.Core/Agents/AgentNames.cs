@@ -19,8 +19,8 @@ namespace RlmTokens.Agents
             return false;
         }
 
-        /// <summary>The ledger's label for a name: Claude is claude-code; any other name is kept as given.</summary>
+        /// <summary>The ledger's label for a name: an agent RlmTokens reads by its ledger label (Claude is claude-code, Codex is codex); any other name as given.</summary>
         public static string LedgerLabel(string name) =>
-            TryParse(name, out AgentKind k) && k == AgentKind.Claude ? Ledger.LedgerRows.ClaudeCode : name;
+            TryParse(name, out AgentKind k) ? Ledger.LedgerRows.AgentLabel(k) : name;
     }
 }

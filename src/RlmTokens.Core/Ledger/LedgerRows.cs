@@ -39,15 +39,23 @@ namespace RlmTokens.Ledger
         /// <summary>The agent name of Claude Code's own records.</summary>
         public const string ClaudeCode = "claude-code";
 
-        /// <summary>The key of a transcript response: message.id and requestId, else its session, time and figures.</summary>
+        /// <summary>The ledger's name of an agent: claude-code for Claude Code (as RLM's records name it), else the agent's name in lower case.</summary>
+        public static string AgentLabel(AgentKind agent) =>
+            agent == AgentKind.Claude ? ClaudeCode : agent.ToString().ToLowerInvariant();
+
+        /// <summary>
+        /// The key of a transcript response: message.id and requestId, else its session, time and figures;
+        /// another agent's responses carry its name, so ids of different agents never meet.
+        /// </summary>
         public static string TranscriptKey(UsageEntry e)
         {
             if (e is null) { throw new ArgumentNullException(nameof(e)); }
+            string prefix = e.Agent == AgentKind.Claude ? "transcript:" : "transcript:" + AgentLabel(e.Agent) + ":";
             if (!string.IsNullOrEmpty(e.MessageId) || !string.IsNullOrEmpty(e.RequestId))
             {
-                return "transcript:" + e.MessageId + ":" + e.RequestId;
+                return prefix + e.MessageId + ":" + e.RequestId;
             }
-            return "transcript:" + Hash(e.SessionId, Iso(new DateTimeOffset(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc))), e.Model,
+            return prefix + Hash(e.SessionId, Iso(new DateTimeOffset(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc))), e.Model,
                 Num(e.InputTokens), Num(e.OutputTokens), Num(e.CacheCreationTokens), Num(e.CacheReadTokens));
         }
 
@@ -65,7 +73,7 @@ namespace RlmTokens.Ledger
                 Timestamp = new DateTimeOffset(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc)),
                 User = who.User,
                 Machine = who.Machine,
-                Agent = ClaudeCode,
+                Agent = AgentLabel(e.Agent),
                 Model = NullIfEmpty(e.Model),
                 SessionId = session,
                 Project = ProjectName(e.Cwd) ?? NullIfEmpty(e.Project),

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using RlmTokens.Errors;
 using RlmTokens.Pricing;
@@ -20,6 +21,9 @@ namespace RlmTokens.Ledger
 
         /// <summary>Transcript folders to read (projects folders); none: no transcripts.</summary>
         public IList<string> TranscriptRoots { get; } = new List<string>();
+
+        /// <summary>Where Codex CLI, Gemini CLI and OpenCode keep their session data (null: those agents are not synced).</summary>
+        public Agents.AgentLocations? OtherAgents { get; set; }
 
         /// <summary>The transcript reader's incremental cache, or null.</summary>
         public string? CacheFolder { get; set; }
@@ -60,9 +64,10 @@ namespace RlmTokens.Ledger
                 }
                 yield break;
             }
-            if (request.Sources.Contains(LedgerSource.Transcript) && request.TranscriptRoots.Count > 0)
+            List<string> agentFolders = OtherAgentFolders(request);
+            if (request.Sources.Contains(LedgerSource.Transcript) && (request.TranscriptRoots.Count > 0 || agentFolders.Count > 0))
             {
-                yield return store.Write(LedgerSource.Transcript, string.Join(", ", request.TranscriptRoots), TranscriptRows(request, problems, cancellation), request.BatchSize, request.WhatIf, cancellation);
+                yield return store.Write(LedgerSource.Transcript, string.Join(", ", request.TranscriptRoots.Concat(agentFolders)), TranscriptRows(request, problems, cancellation), request.BatchSize, request.WhatIf, cancellation);
             }
             if (request.Workspace is TokenTracker tracker)
             {
@@ -74,8 +79,28 @@ namespace RlmTokens.Ledger
             }
         }
 
+        private static readonly AgentKind[] s_otherAgents = { AgentKind.Codex, AgentKind.Gemini, AgentKind.OpenCode };
+
+        /// <summary>The existing folders of the agents other than Claude Code that the request names.</summary>
+        public static List<string> OtherAgentFolders(LedgerSyncRequest request) =>
+            request?.OtherAgents is Agents.AgentLocations a ? s_otherAgents.SelectMany(a.FoldersOf).ToList() : new List<string>();
+
         private static IEnumerable<LedgerUsageRow> TranscriptRows(LedgerSyncRequest request, ICollection<RlmTokensException> problems, CancellationToken cancellation)
         {
+            foreach (LedgerUsageRow row in ClaudeRows(request, problems, cancellation)) { yield return row; }
+            if (OtherAgentFolders(request).Count == 0) { yield break; }
+            // Codex CLI, Gemini CLI and OpenCode: each reader's own de-duplication, each row labelled with its agent.
+            Agents.AgentReadResult others = Agents.AgentUsage.Read(request.OtherAgents!, s_otherAgents, cancellation);
+            foreach (RlmTokensException p in others.Problems) { problems.Add(p); }
+            foreach (UsageEntry e in others.Entries)
+            {
+                yield return LedgerRows.FromTranscript(e, request.Prices, request.Identity);
+            }
+        }
+
+        private static IEnumerable<LedgerUsageRow> ClaudeRows(LedgerSyncRequest request, ICollection<RlmTokensException> problems, CancellationToken cancellation)
+        {
+            if (request.TranscriptRoots.Count == 0) { yield break; }
             // -WhatIf writes nothing, not even the transcript reader's cache.
             var options = new TranscriptReadOptions { CacheFolder = request.WhatIf ? null : request.CacheFolder, Cancellation = cancellation };
             foreach (string root in request.TranscriptRoots) { options.ProjectRoots.Add(root); }

@@ -98,6 +98,30 @@ namespace RlmTokens.Cmdlets.Tests.Ledger
         }
 
         [Fact]
+        public void Sync_AHomeWithEveryAgent_ShouldHoldEachAgentsRowsOnceAtGetTokenUsagesFigures()
+        {
+            // samples/agents: a home folder with Claude Code, Codex CLI, Gemini CLI and OpenCode data.
+            string home = Path.Combine(Repo.Samples, "agents");
+            using var ps = new PowerShellHost(_ws.Root);
+            Dictionary<string, (long Tokens, decimal Cost)> expected = ps.RunClean("Get-TokenUsage -Transcript -TranscriptRoot $args[0] -GroupBy Cli -NoCache", home)
+                .Select(o => (TranscriptUsageRow)o.BaseObject)
+                .ToDictionary(r => r.Key == "Claude" ? "claude-code" : r.Key.ToLowerInvariant(), r => (r.TotalTokens, Math.Round((decimal)r.CostUsd!.Value, 6)));
+            Assert.Equal(4, expected.Count);
+
+            for (int run = 0; run < 2; run++)
+            {
+                var results = ps.RunClean("Sync-TokenUsage -Ledger ./team.db -TranscriptRoot $args[0] -Source Transcript -User ann -Machine m -NoCache", home).Select(o => (LedgerSyncResult)o.BaseObject).ToList();
+                // The second run finds every row already there.
+                Assert.Equal(run == 0 ? 0 : results.Single().Read, results.Single().Skipped);
+            }
+            Dictionary<string, (long Tokens, decimal Cost)> ledger = ps.RunClean("Get-TokenUsage -Ledger ./team.db -GroupBy Agent")
+                .ToDictionary(o => (string)o.Properties["Key"].Value, o => ((long)o.Properties["TotalTokens"].Value, Math.Round((decimal)o.Properties["CostUsd"].Value, 6)));
+            Assert.Equal(expected.OrderBy(kv => kv.Key, StringComparer.Ordinal), ledger.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+            // -Agent takes the names Get-TokenUsage -Transcript takes.
+            Assert.Equal(expected["codex"].Tokens, ps.RunClean("Get-TokenUsage -Ledger ./team.db -GroupBy Agent -Agent Codex").Select(o => (long)o.Properties["TotalTokens"].Value).Single());
+        }
+
+        [Fact]
         public void SyncInputFile_WithBadRecords_ShouldReportEachAndImportTheRest()
         {
             string good = "{\"RowKey\":\"log:x1\",\"Source\":\"Log\",\"Timestamp\":\"2026-11-02T09:00:00Z\",\"User\":\"ann\",\"Machine\":\"m\",\"Agent\":\"codex\",\"TotalTokens\":100,\"CostUsd\":0.25}";

@@ -11,6 +11,9 @@
 # each RlmTokens build keeps its own cache folder, since their cache formats differ):
 #   e2e          bash -c "rlm-pwsh -NoProfile -NonInteractive -Command 'Import-Module ...; $input | Show-TokenStatusLine'"
 #                with the JSON on stdin: the whole statusLine call, PowerShell's start-up included
+#   native       bash -c "rlmtokens-hook statusline" with the JSON on stdin: the same line from the NativeAOT
+#                binary the build puts in out/RlmTokens/bin/linux-x64/ (skipped where the build made none);
+#                it shares this build's cache folder, as the same Core writes it
 #   ccusage      bash -c "ccusage statusline --no-cache" (its full work on every call)
 #   ccusage-hit  bash -c "ccusage statusline" with its default 1-second output cache (a hit when
 #                nothing changed within the refresh interval)
@@ -51,8 +54,12 @@ install_ccusage "$WORK"
 source "$REPO/bench/rlmtokens-builds.sh"
 build_baseline "$REPO" "$WORK" "$BASE_REF"
 build_rlmtokens "$REPO"
+# rlmtokens-hook: its build publishes the native binary into the module folder (where linux-x64 and clang allow).
+dotnet build -c Release "$REPO/src/RlmTokens.Hook" >/dev/null
 
-export WORK corpus CCUSAGE SHELL_DLL MODULE BASE_SHELL_DLL BASE_MODULE RUNS SIZE
+NATIVE=$(dirname "$MODULE")/bin/linux-x64/rlmtokens-hook
+[ -x "$NATIVE" ] || { echo "no $NATIVE (the build makes it on linux-x64 with clang): no native row"; NATIVE=""; }
+export WORK corpus CCUSAGE SHELL_DLL MODULE BASE_SHELL_DLL BASE_MODULE RUNS SIZE NATIVE
 python3 - <<'PY'
 import json, os, statistics, subprocess, time, uuid, datetime
 
@@ -100,6 +107,7 @@ def run(cmd, build=None):
 commands = {}
 for b, (dll, module) in builds.items():
     commands[prefix(b) + "e2e"] = ("dotnet '%s' -NoProfile -NonInteractive -Command 'Import-Module %s; $input | Show-TokenStatusLine'" % (dll, module), b)
+if os.environ.get("NATIVE"): commands["native"] = ("'%s' statusline" % os.environ["NATIVE"], "this")
 commands["ccusage"] = ("'%s' statusline --no-cache" % os.environ["CCUSAGE"], None)
 commands["ccusage-hit"] = ("'%s' statusline" % os.environ["CCUSAGE"], None)
 for name, (cmd, b) in commands.items():   # warm-up: the RlmTokens caches, ccusage's, the OS file cache
@@ -140,13 +148,14 @@ for _ in range(runs):
         for k, v in own(b).items(): times.setdefault(k, []).append(v)
 
 med = {k: statistics.median(v) for k, v in times.items()}
-out = ["| %s MB corpus, medians of %d | median ms | ccusage (--no-cache) / this | base / this |" % (os.environ["SIZE"], runs), "|---|---|---|---|"]
-for k in ["e2e", "base-e2e", "ccusage", "ccusage-hit", "own-cold", "base-own-cold", "own-warm", "base-own-warm", "own-append", "base-own-append"]:
+out = ["| %s MB corpus, medians of %d | median ms | ccusage (--no-cache) / this | base / this | e2e (pwsh) / this |" % (os.environ["SIZE"], runs), "|---|---|---|---|---|"]
+for k in ["e2e", "base-e2e", "native", "ccusage", "ccusage-hit", "own-cold", "base-own-cold", "own-warm", "base-own-warm", "own-append", "base-own-append"]:
     if k not in med: continue
     base_k = "base-" + k
     vs_ccusage = "%.2fx" % (med["ccusage"] / med[k]) if not k.startswith("own") and not k.startswith("base-own") else ""
     vs_base = "%.2fx" % (med[base_k] / med[k]) if base_k in med else ""
-    out.append("| %s | %.1f | %s | %s |" % (k, med[k] * 1000, vs_ccusage, vs_base))
+    vs_pwsh = "%.2fx" % (med["e2e"] / med[k]) if k == "native" else ""
+    out.append("| %s | %.1f | %s | %s | %s |" % (k, med[k] * 1000, vs_ccusage, vs_base, vs_pwsh))
 print("\n== medians of %d runs" % runs)
 print("\n".join(out))
 with open(os.path.join(work, "summary.md"), "w") as f: f.write("\n".join(out) + "\n")

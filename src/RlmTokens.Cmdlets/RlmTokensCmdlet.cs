@@ -100,16 +100,7 @@ namespace RlmTokens.Cmdlets
         /// The incremental transcript cache: $env:RLMTOKENS_CACHE_DIR, else RlmTokens/cache under the local
         /// application data folder; null when neither can be had.
         /// </summary>
-        protected static string? DefaultTranscriptCacheFolder()
-        {
-            string? env = Environment.GetEnvironmentVariable(CacheFolderVariable);
-            if (!string.IsNullOrEmpty(env)) { return env; }
-            string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-            return string.IsNullOrEmpty(local) ? null : Transcripts.TranscriptCache.DefaultFolder(local);
-        }
-
-        /// <summary>The environment variable that moves the incremental transcript cache.</summary>
-        public const string CacheFolderVariable = "RLMTOKENS_CACHE_DIR";
+        protected static string? DefaultTranscriptCacheFolder() => Transcripts.TranscriptCache.FolderFromEnvironment();
 
         /// <summary>A transcript reader's cache: none with -NoCache, else -CacheFolder resolved, else <see cref="DefaultTranscriptCacheFolder"/>.</summary>
         protected string? TranscriptCacheFolder(string? cacheFolder, bool noCache) =>

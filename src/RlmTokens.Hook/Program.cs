@@ -9,6 +9,7 @@ using RlmTokens.Capture;
 using RlmTokens.Errors;
 using RlmTokens.Estimation;
 using RlmTokens.Hooks;
+using RlmTokens.Live;
 using RlmTokens.Resources;
 using RlmTokens.Storage;
 using RlmTokens.Transcripts;
@@ -30,6 +31,7 @@ namespace RlmTokens.Hook
         {
             using var cancellation = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancellation.Cancel(); };
+            if (args.Length > 0 && args[0] == StatusLineArgument) { return StatusLine(args, cancellation.Token); }
             string? forcedEvent = args.Length > 0 ? args[0] : null;
             try
             {
@@ -48,6 +50,79 @@ namespace RlmTokens.Hook
                 return 130;
             }
             return s_errors == 0 ? 0 : 1;
+        }
+
+        /// <summary>The argument of the status line mode: Claude Code's statusLine command.</summary>
+        private const string StatusLineArgument = "statusline";
+
+        /// <summary>
+        /// statusline [--now &lt;ISO-8601&gt;] [--time-zone &lt;id&gt;]: the status JSON on standard input, Show-TokenStatusLine's
+        /// line (with its defaults: Claude Code's transcript folders, the cache, colour unless NO_COLOR or TERM=dumb) on
+        /// standard output, exit 0 whatever the input. The options are the cmdlet's -Now and -TimeZone, for replays and tests;
+        /// an unknown option is an error (exit 2), as it is a broken setting, not bad input.
+        /// </summary>
+        private static int StatusLine(string[] args, CancellationToken cancellation)
+        {
+            var settings = new StatusLineSettings
+            {
+                Color = StatusLineSetup.UseColor(StatusLineColor.Auto),
+                ResolveWorkspace = cwd => HookEvents.ResolveWorkspace(cwd, Environment.CurrentDirectory, Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR")),
+                LockTimeout = LockSettings.FromEnvironment(),
+                Cancellation = cancellation,
+            };
+            for (int i = 1; i < args.Length; i++)
+            {
+                string? value = i + 1 < args.Length ? args[i + 1] : null;
+                if (args[i] == "--now" && value is not null
+                    && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset now))
+                {
+                    settings.Now = now;
+                }
+                else if (args[i] == "--time-zone" && value is not null && FindZone(value) is TimeZoneInfo zone)
+                {
+                    settings.TimeZone = zone;
+                }
+                else
+                {
+                    Console.Error.WriteLine("rlmtokens-hook: " + string.Format(CultureInfo.CurrentCulture, Messages.StatusLineUsage, args[i]));
+                    return 2;
+                }
+                i++;
+            }
+            string text;
+            try
+            {
+                using (var reader = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false)))
+                {
+                    text = reader.ReadToEnd();
+                }
+                settings.CacheFolder = TranscriptCache.FolderFromEnvironment();
+                settings.Locations = new TranscriptLocations
+                {
+                    Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+                    ClaudeConfigDir = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"),
+                };
+                settings.Text = text;
+                text = StatusLineBuilder.Build(StatusLineSetup.Request(settings, new List<string>())).Text;
+            }
+            catch (OperationCanceledException)
+            {
+                return 130;
+            }
+            catch (Exception)
+            {
+                // Unreadable standard input and the like: the line of no input, never a stack trace.
+                settings.Text = null;
+                text = StatusLineBuilder.Build(StatusLineSetup.Request(settings, new List<string>())).Text;
+            }
+            Console.Out.WriteLine(text);
+            return 0;
+        }
+
+        private static TimeZoneInfo? FindZone(string id)
+        {
+            try { return TimeZoneInfo.FindSystemTimeZoneById(id); }
+            catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException) { return null; }
         }
 
         private static void Handle(string document, string? forcedEvent, CancellationToken cancellation)
@@ -119,7 +194,7 @@ namespace RlmTokens.Hook
             if (string.IsNullOrEmpty(hook.TranscriptPath)) { return null; }
             try
             {
-                var (exact, warnings) = HookEvents.ReadExactUsage(tracker, Path.GetFullPath(hook.TranscriptPath!), hook.SessionId, CacheFolder(), cancellation);
+                var (exact, warnings) = HookEvents.ReadExactUsage(tracker, Path.GetFullPath(hook.TranscriptPath!), hook.SessionId, TranscriptCache.FolderFromEnvironment(), cancellation);
                 foreach (string warning in warnings) { Warn(warning); }
                 return exact;
             }
@@ -128,15 +203,6 @@ namespace RlmTokens.Hook
                 Report(e);
                 return null;
             }
-        }
-
-        // The cmdlets' transcript cache: $env:RLMTOKENS_CACHE_DIR, else RlmTokens/cache under the local application data folder.
-        private static string? CacheFolder()
-        {
-            string? env = Environment.GetEnvironmentVariable("RLMTOKENS_CACHE_DIR");
-            if (!string.IsNullOrEmpty(env)) { return env; }
-            string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-            return string.IsNullOrEmpty(local) ? null : TranscriptCache.DefaultFolder(local);
         }
 
         private static void Done<T>(Outcome<T> outcome)

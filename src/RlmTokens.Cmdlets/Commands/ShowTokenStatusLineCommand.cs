@@ -75,10 +75,60 @@ namespace RlmTokens.Cmdlets
 
         protected override void EndProcessing()
         {
-            StatusLineRequest request;
+            var notes = new List<string>();
+            StatusLineResult result;
             try
             {
-                request = BuildRequest();
+                StatusLineRequest request = StatusLineSetup.Request(Settings(notes), notes);
+                result = StatusLineBuilder.Build(request);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            foreach (string note in notes) { WriteVerbose(note); }
+            foreach (string note in result.Notes) { WriteVerbose(note); }
+            if (result.Status.Problem is string problem) { WriteVerbose(problem); }
+            WriteObject(AsObject ? result.Status : (object)result.Text);
+            base.EndProcessing();
+        }
+
+        // The parameters and PowerShell's location as Core's settings; what cannot be resolved is a note, and the line still prints.
+        private StatusLineSettings Settings(List<string> notes)
+        {
+            var settings = new StatusLineSettings
+            {
+                Text = _input.ToString(),
+                Now = Now,
+                Color = StatusLineSetup.UseColor(Color),
+                RootsGiven = TranscriptRoot is not null,
+                ResolvePath = ResolveFilePath,
+                ResolveWorkspace = ResolveWorkspace,
+                LockTimeout = LockTimeout,
+                Cancellation = Cancellation,
+            };
+            try
+            {
+                if (!string.IsNullOrEmpty(TimeZone))
+                {
+                    try { settings.TimeZone = System.TimeZoneInfo.FindSystemTimeZoneById(TimeZone); }
+                    catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException)
+                    {
+                        notes.Add(e.Message);
+                    }
+                }
+                settings.CacheFolder = TranscriptCacheFolder(CacheFolder, NoCache);
+                settings.Locations = new TranscriptLocations
+                {
+                    Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+                    ClaudeConfigDir = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"),
+                };
+                foreach (string root in TranscriptRoot ?? Array.Empty<string>())
+                {
+                    string full = ResolveFilePath(root);
+                    if (Directory.Exists(full)) { settings.Locations.Roots.Add(full); }
+                    else { notes.Add(full); }
+                }
             }
             catch (PipelineStoppedException)
             {
@@ -86,114 +136,12 @@ namespace RlmTokens.Cmdlets
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
-                // Whatever the input names (a provider path, a broken -TranscriptRoot), the line still prints.
-                WriteVerbose(e.Message);
-                request = new StatusLineRequest { Input = StatusLineInput.TryParse(_input.ToString()), Now = Now ?? Clock.UtcNow, Color = UseColor(), Cancellation = Cancellation };
+                // Whatever the parameters name (a provider path, a broken -TranscriptRoot), the line still prints.
+                notes.Add(e.Message);
+                settings.RootsGiven = true;
+                settings.Locations.Roots.Clear();
             }
-            StatusLineResult result;
-            try
-            {
-                result = StatusLineBuilder.Build(request);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
-            foreach (string note in result.Notes) { WriteVerbose(note); }
-            if (result.Status.Problem is string problem) { WriteVerbose(problem); }
-            WriteObject(AsObject ? result.Status : (object)result.Text);
-            base.EndProcessing();
-        }
-
-        private StatusLineRequest BuildRequest()
-        {
-            StatusLineInput? input = StatusLineInput.TryParse(_input.ToString());
-            TimeZoneInfo zone = System.TimeZoneInfo.Local;
-            if (!string.IsNullOrEmpty(TimeZone))
-            {
-                try { zone = System.TimeZoneInfo.FindSystemTimeZoneById(TimeZone); }
-                catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException)
-                {
-                    WriteVerbose(e.Message);
-                }
-            }
-            DateTimeOffset now = Now ?? Clock.UtcNow;
-            var request = new StatusLineRequest
-            {
-                Input = input,
-                Now = now,
-                TimeZone = zone,
-                CacheFolder = TranscriptCacheFolder(CacheFolder, NoCache),
-                Color = UseColor(),
-                Cancellation = Cancellation,
-            };
-            if (input is null) { return request; }
-
-            var locations = new TranscriptLocations
-            {
-                Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
-                ClaudeConfigDir = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"),
-            };
-            foreach (string root in TranscriptRoot ?? Array.Empty<string>())
-            {
-                string full = ResolveFilePath(root);
-                if (Directory.Exists(full)) { locations.Roots.Add(full); }
-                else { WriteVerbose(full); }
-            }
-            if (TranscriptRoot is null || locations.Roots.Count > 0)
-            {
-                foreach (string r in locations.ProjectRoots()) { request.ProjectRoots.Add(r); }
-            }
-            if (input.TranscriptPath is string tp)
-            {
-                try { input.TranscriptPath = ResolveFilePath(tp); }
-                catch (Exception e) when (!(e is PipelineStoppedException))
-                {
-                    // Not a file system path (env:, a missing drive): the transcript is then not found.
-                    WriteVerbose(e.Message);
-                }
-            }
-
-            // The workspace of the budgets: -Path, else the nearest folder holding RLM/ from the status's
-            // project or working directory; a status from no workspace has no budget state.
-            Workspace? workspace = null;
-            try
-            {
-                string? cwd = input.ProjectDir ?? input.CurrentDir ?? input.Cwd;
-                if (cwd is not null && (!System.IO.Path.IsPathRooted(cwd) || !Directory.Exists(cwd))) { cwd = null; }
-                Workspace resolved = ResolveWorkspace(cwd);
-                if (resolved.HasRlmFolder) { workspace = resolved; }
-            }
-            catch (PipelineStoppedException) { throw; }
-            catch (Exception e) when (!(e is OperationCanceledException))
-            {
-                WriteVerbose(e.Message);
-            }
-            Outcome<PriceTable> prices = TranscriptUsage.LoadPrices(workspace, null);
-            foreach (RlmTokensException p in prices.Problems) { WriteVerbose(p.Message); }
-            request.Prices = prices.Value;
-            if (workspace is not null)
-            {
-                IClock clock = Now is DateTimeOffset fixedNow ? new FixedClock(fixedNow, zone) : new ZonedClock(zone);
-                request.Budgets = new TokenTracker(workspace, clock, LockTimeout, new TrackerOptions());
-            }
-            return request;
-        }
-
-        private bool UseColor()
-        {
-            if (Color != StatusLineColor.Auto) { return Color == StatusLineColor.Always; }
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))) { return false; }
-            return !string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal);
-        }
-
-        private sealed class ZonedClock : IClock
-        {
-            public ZonedClock(TimeZoneInfo zone) => LocalZone = zone;
-
-            public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
-
-            public TimeZoneInfo LocalZone { get; }
+            return settings;
         }
     }
 }

@@ -46,6 +46,21 @@ namespace RlmTokens.Transcripts
         /// <summary>The default cache folder under the OS local application data folder.</summary>
         public static string DefaultFolder(string localAppData) => Path.Combine(localAppData, "RlmTokens", "cache");
 
+        /// <summary>The environment variable that moves the incremental transcript cache.</summary>
+        public const string FolderVariable = "RLMTOKENS_CACHE_DIR";
+
+        /// <summary>
+        /// The cache folder of the cmdlets and rlmtokens-hook: $env:RLMTOKENS_CACHE_DIR, else RlmTokens/cache
+        /// under the local application data folder; null when neither can be had.
+        /// </summary>
+        public static string? FolderFromEnvironment()
+        {
+            string? env = Environment.GetEnvironmentVariable(FolderVariable);
+            if (!string.IsNullOrEmpty(env)) { return env; }
+            string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+            return string.IsNullOrEmpty(local) ? null : DefaultFolder(local);
+        }
+
         /// <summary>The cache file of <paramref name="key"/> in <paramref name="folder"/>.</summary>
         public static string FileOf(string folder, string key) => Path.Combine(folder, "transcripts-" + Hash(key) + ".bin");
 

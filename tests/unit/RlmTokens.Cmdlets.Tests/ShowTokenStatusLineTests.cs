@@ -17,16 +17,16 @@ namespace RlmTokens.Cmdlets.Tests
     /// </summary>
     public sealed class ShowTokenStatusLineTests
     {
-        private const string Now = "2026-10-05T12:00:00Z";
-        private const string Session = "5e55a0b1-0000-4000-8000-000000000001";
+        internal const string Now = "2026-10-05T12:00:00Z";
+        internal const string Session = "5e55a0b1-0000-4000-8000-000000000001";
 
-        private static string Assistant(string session, string id, string time, string model, int input, int output, int cacheCreate, int cacheRead, bool sidechain = false) =>
+        internal static string Assistant(string session, string id, string time, string model, int input, int output, int cacheCreate, int cacheRead, bool sidechain = false) =>
             "{\"type\":\"assistant\",\"isSidechain\":" + (sidechain ? "true" : "false") + ",\"sessionId\":\"" + session + "\",\"cwd\":\"/src/p\",\"timestamp\":\"" + time
             + "\",\"requestId\":\"req_" + id + "\",\"message\":{\"id\":\"msg_" + id + "\",\"model\":\"" + model + "\",\"role\":\"assistant\",\"usage\":{\"input_tokens\":" + input
             + ",\"output_tokens\":" + output + ",\"cache_creation_input_tokens\":" + cacheCreate + ",\"cache_read_input_tokens\":" + cacheRead + "}}}\n";
 
         // Session s1 today (with a duplicated line and a later subagent turn), another session today, one yesterday.
-        private static string WriteTranscripts(TempWorkspace ws)
+        internal static string WriteTranscripts(TempWorkspace ws)
         {
             string main = ws.Write("claude/projects/-src-p/" + Session + ".jsonl",
                 "{\"type\":\"user\",\"sessionId\":\"" + Session + "\",\"timestamp\":\"2026-10-05T09:09:00Z\",\"message\":{\"role\":\"user\",\"content\":\"hi\"}}\n"
@@ -42,7 +42,7 @@ namespace RlmTokens.Cmdlets.Tests
             return main;
         }
 
-        private static string Status(string transcript, string modelId = "claude-sonnet-4-6", string display = "Sonnet 4.6", string? extra = null) =>
+        internal static string Status(string transcript, string modelId = "claude-sonnet-4-6", string display = "Sonnet 4.6", string? extra = null) =>
             JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["hook_event_name"] = "Status",
@@ -251,6 +251,6 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
-        private static extern int Mkfifo(string path, int mode);
+        internal static extern int Mkfifo(string path, int mode);
     }
 }

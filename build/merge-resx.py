@@ -1,14 +1,31 @@
 #!/usr/bin/env python3
-"""Developer helper for merges: union of the entries of ours (:2) and theirs (:3) of a conflicted .resx."""
+"""Developer helper for merges: a three-way merge, entry by entry, of a conflicted .resx (base :1, ours :2,
+theirs :3). An entry changed on one side only takes that side; changed on both sides to different values
+is reported and keeps ours (fix it by hand); entries added on either side are kept."""
 import subprocess, sys, os
+import xml.etree.ElementTree as ET
+
+
+def entries(stage, path):
+    run = subprocess.run(['git', 'show', f':{stage}:{path}'], capture_output=True, text=True)
+    if run.returncode != 0:
+        return {}
+    return {d.get('name'): (d.find('value').text or '') for d in ET.fromstring(run.stdout).findall('data')}
+
+
 for path in sys.argv[1:]:
-    entries = []
-    for stage in ('2', '3'):
-        xml = subprocess.run(['git', 'show', f':{stage}:{path}'], capture_output=True, text=True, check=True).stdout
-        tmp = f'/tmp/resx-{stage}.resx'
-        open(tmp, 'w').write(xml)
-        import xml.etree.ElementTree as ET
-        for d in ET.parse(tmp).getroot().findall('data'):
-            entries.append(f"{d.get('name')}={d.find('value').text or ''}")
+    base, ours, theirs = entries('1', path), entries('2', path), entries('3', path)
+    merged = []
+    for name in sorted(set(base) | set(ours) | set(theirs)):
+        b, o, t = base.get(name), ours.get(name), theirs.get(name)
+        if o == t or t == b:
+            value = o
+        elif o == b:
+            value = t
+        else:
+            print(f'{path}: {name} changed on both sides; kept ours', file=sys.stderr)
+            value = o if o is not None else t
+        if value is not None:
+            merged.append(f'{name}={value}')
     os.remove(path)
-    subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), 'resx.py'), path] + entries, check=True)
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), 'resx.py'), path] + merged, check=True)

@@ -190,10 +190,9 @@ namespace RlmTokens.Cmdlets
             string path = ResolveFilePath(transcriptPath!);
             try
             {
-                DateTimeOffset? since = new Capture.SessionLifecycle(tracker).CountSince(claudeSessionId);
-                Capture.CostCapture capture = Capture.TranscriptCost.Read(path, tracker, Cancellation, since, DefaultTranscriptCacheFolder());
-                foreach (string warning in capture.Report.Warnings) { WriteWarning(warning); }
-                return Sessions.ExactUsage.From(capture, tracker.Clock.UtcNow, since);
+                var (exact, warnings) = Hooks.HookEvents.ReadExactUsage(tracker, path, claudeSessionId, DefaultTranscriptCacheFolder(), Cancellation);
+                foreach (string warning in warnings) { WriteWarning(warning); }
+                return exact;
             }
             catch (RlmTokensException e)
             {

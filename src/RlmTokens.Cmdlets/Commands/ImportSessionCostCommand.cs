@@ -151,7 +151,7 @@ namespace RlmTokens.Cmdlets
             if (hook is null) { return; }
             if (string.IsNullOrEmpty(hook.TranscriptPath))
             {
-                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(document), Strings.HookNoTranscript)));
+                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(document), RlmTokens.Resources.Messages.HookNoTranscript)));
                 return;
             }
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));

@@ -50,7 +50,7 @@ namespace RlmTokens.Cmdlets
                 {
                     if (string.IsNullOrEmpty(hook.TranscriptPath))
                     {
-                        WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(hook.SessionId ?? string.Empty), Strings.HookNoTranscript)));
+                        WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(hook.SessionId ?? string.Empty), RlmTokens.Resources.Messages.HookNoTranscript)));
                         continue;
                     }
                     Update(UseWorkspace(ResolveWorkspace(hook.Cwd)), null, hook.SessionId, hook.TranscriptPath!);

@@ -5,7 +5,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using RlmTokens.Errors;
-using RlmTokens.Hooks;
+using RlmTokens.HookPayloads;
 using RlmTokens.Storage;
 
 namespace RlmTokens.Cmdlets
@@ -190,7 +190,7 @@ namespace RlmTokens.Cmdlets
             string path = ResolveFilePath(transcriptPath!);
             try
             {
-                var (exact, warnings) = Hooks.HookEvents.ReadExactUsage(tracker, path, claudeSessionId, DefaultTranscriptCacheFolder(), Cancellation);
+                var (exact, warnings) = HookPayloads.HookEvents.ReadExactUsage(tracker, path, claudeSessionId, DefaultTranscriptCacheFolder(), Cancellation);
                 foreach (string warning in warnings) { WriteWarning(warning); }
                 return exact;
             }

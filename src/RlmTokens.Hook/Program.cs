@@ -8,7 +8,7 @@ using RlmTokens;
 using RlmTokens.Capture;
 using RlmTokens.Errors;
 using RlmTokens.Estimation;
-using RlmTokens.Hooks;
+using RlmTokens.HookPayloads;
 using RlmTokens.Live;
 using RlmTokens.Resources;
 using RlmTokens.Storage;

@@ -4,7 +4,7 @@ using RlmTokens.Cmdlets.Completion;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
 using RlmTokens.Estimation;
-using RlmTokens.Hooks;
+using RlmTokens.HookPayloads;
 
 namespace RlmTokens.Cmdlets
 {

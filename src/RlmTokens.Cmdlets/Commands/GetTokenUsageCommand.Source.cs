@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using RlmTokens.Errors;
-using RlmTokens.Import;
+using RlmTokens.OtherTrackers;
 
 namespace RlmTokens.Cmdlets
 {
@@ -33,14 +33,14 @@ namespace RlmTokens.Cmdlets
         {
             IEnumerable<string> paths = LiteralPath is { Length: > 0 } given
                 ? ResolveAll(given)
-                : new[] { SeedImporter.DefaultPath(Source, Tracker.Workspace) };
+                : new[] { OtherTrackerReader.DefaultPath(Source, Tracker.Workspace) };
             int readCount = 0, rows = 0;
             foreach (string path in paths)
             {
                 IReadOnlyList<string> files;
                 try
                 {
-                    files = SeedImporter.FilesOf(Source, path);
+                    files = OtherTrackerReader.FilesOf(Source, path);
                 }
                 catch (RlmTokensException e)
                 {
@@ -54,10 +54,10 @@ namespace RlmTokens.Cmdlets
                 foreach (string file in files)
                 {
                     if (Cancellation.IsCancellationRequested) { return; }
-                    Outcome<SeedFile> read;
+                    Outcome<OtherTrackerFile> read;
                     try
                     {
-                        read = SeedImporter.Read(Source, file);
+                        read = OtherTrackerReader.Read(Source, file);
                     }
                     catch (RlmTokensException e)
                     {

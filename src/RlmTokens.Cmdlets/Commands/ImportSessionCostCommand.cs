@@ -7,7 +7,7 @@ using RlmTokens.Capture;
 using RlmTokens.Cmdlets.Completion;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
-using RlmTokens.Hooks;
+using RlmTokens.HookPayloads;
 
 namespace RlmTokens.Cmdlets
 {
@@ -151,7 +151,7 @@ namespace RlmTokens.Cmdlets
             if (hook is null) { return; }
             if (string.IsNullOrEmpty(hook.TranscriptPath))
             {
-                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(document), RlmTokens.Resources.Messages.HookNoTranscript)));
+                WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.HookPayloads.HookInput.Excerpt(document), RlmTokens.Resources.Messages.HookNoTranscript)));
                 return;
             }
             TokenTracker tracker = UseWorkspace(ResolveWorkspace(hook.Cwd));

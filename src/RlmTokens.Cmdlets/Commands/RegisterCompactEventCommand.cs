@@ -5,7 +5,7 @@ using RlmTokens.Capture;
 using RlmTokens.Cmdlets.Completion;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
-using RlmTokens.Hooks;
+using RlmTokens.HookPayloads;
 
 namespace RlmTokens.Cmdlets
 {

@@ -4,7 +4,7 @@ using System.Management.Automation;
 using RlmTokens.Capture;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
-using RlmTokens.Hooks;
+using RlmTokens.HookPayloads;
 
 namespace RlmTokens.Cmdlets
 {

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Management.Automation;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
-using RlmTokens.HookSettings;
+using RlmTokens.ClaudeSettings;
 
 namespace RlmTokens.Cmdlets
 {

@@ -5,7 +5,7 @@ using RlmTokens.Capture;
 using RlmTokens.Cmdlets.Completion;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
-using RlmTokens.Hooks;
+using RlmTokens.HookPayloads;
 
 namespace RlmTokens.Cmdlets
 {
@@ -50,7 +50,7 @@ namespace RlmTokens.Cmdlets
                 {
                     if (string.IsNullOrEmpty(hook.TranscriptPath))
                     {
-                        WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.Hooks.HookInput.Excerpt(hook.SessionId ?? string.Empty), RlmTokens.Resources.Messages.HookNoTranscript)));
+                        WriteError(ErrorRecords.From(new InvalidHookInputException(RlmTokens.HookPayloads.HookInput.Excerpt(hook.SessionId ?? string.Empty), RlmTokens.Resources.Messages.HookNoTranscript)));
                         continue;
                     }
                     Update(UseWorkspace(ResolveWorkspace(hook.Cwd)), null, hook.SessionId, hook.TranscriptPath!);

@@ -491,14 +491,14 @@ namespace RlmTokens.Capture
             }
             catch (JsonException e)
             {
-                throw new InvalidHookInputException(Hooks.HookInput.Excerpt(json), e.Message, e);
+                throw new InvalidHookInputException(HookPayloads.HookInput.Excerpt(json), e.Message, e);
             }
             using (doc)
             {
                 JsonElement root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object)
                 {
-                    throw new InvalidHookInputException(Hooks.HookInput.Excerpt(json), Resources.Messages.HookInputNotObject);
+                    throw new InvalidHookInputException(HookPayloads.HookInput.Excerpt(json), Resources.Messages.HookInputNotObject);
                 }
                 cwd = JsonText(root, "cwd");
                 var request = new UsageEntryRequest

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using RlmTokens.Errors;
-using RlmTokens.Import;
+using RlmTokens.OtherTrackers;
 using RlmTokens.Json;
 using RlmTokens.Storage;
 using RlmTokens.Usage;
@@ -104,9 +104,9 @@ namespace RlmTokens.Optimization
             var problems = new List<RlmTokensException>();
             var input = new OptimizationInput();
             Workspace ws = tracker.Workspace;
-            string log = SeedImporter.DefaultPath(UsageSourceKind.RlmLog, ws);
+            string log = OtherTrackerReader.DefaultPath(UsageSourceKind.RlmLog, ws);
             if (File.Exists(log)) { AddSeed(input.Entries, UsageSourceKind.RlmLog, log, problems, r => r.Scope == UsageScope.Entry); }
-            string metrics = SeedImporter.DefaultPath(UsageSourceKind.RlmMetrics, ws);
+            string metrics = OtherTrackerReader.DefaultPath(UsageSourceKind.RlmMetrics, ws);
             if (File.Exists(metrics)) { AddSeed(input.Breakdowns, UsageSourceKind.RlmMetrics, metrics, problems, r => r.Scope == UsageScope.Agent || r.Scope == UsageScope.Task); }
             foreach (TokenUsageRecord e in input.Entries.Where(e => !string.IsNullOrEmpty(e.Model)))
             {
@@ -155,7 +155,7 @@ namespace RlmTokens.Optimization
         {
             try
             {
-                Outcome<SeedFile> read = SeedImporter.Read(kind, file);
+                Outcome<OtherTrackerFile> read = OtherTrackerReader.Read(kind, file);
                 problems.AddRange(read.Problems);
                 into.AddRange(read.Value.Rows.Where(keep));
             }

@@ -4,7 +4,7 @@ using System.Management.Automation;
 
 namespace RlmTokens.Cmdlets.Tests
 {
-    /// <summary>Get-TokenUsage -Source: each seed tool's sample file (samples/) yields the expected rows.</summary>
+    /// <summary>Get-TokenUsage -Source: each other tracker's sample file (samples/) yields the expected rows.</summary>
     public sealed class GetTokenUsageSourceTests
     {
         private static TempWorkspace Samples()

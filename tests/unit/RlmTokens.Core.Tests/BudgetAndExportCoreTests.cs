@@ -3,7 +3,7 @@ using System.Linq;
 using System.Text.Json;
 using RlmTokens.Budgets;
 using RlmTokens.Export;
-using RlmTokens.Import;
+using RlmTokens.OtherTrackers;
 using RlmTokens.Usage;
 
 namespace RlmTokens.Core.Tests
@@ -116,7 +116,7 @@ namespace RlmTokens.Core.Tests
         public void Seconds_DurationForms_ShouldBeRead(string json, double expected)
         {
             using JsonDocument doc = JsonDocument.Parse(json);
-            Assert.Equal(expected, SeedImporter.Seconds(doc.RootElement), 6);
+            Assert.Equal(expected, OtherTrackerReader.Seconds(doc.RootElement), 6);
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Linq;
 using RlmTokens.Errors;
-using RlmTokens.Hooks;
+using RlmTokens.HookPayloads;
 
 namespace RlmTokens.Core.Tests
 {

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
-using RlmTokens.HookSettings;
+using RlmTokens.ClaudeSettings;
 using RlmTokens.Storage;
 
 namespace RlmTokens.Core.Tests

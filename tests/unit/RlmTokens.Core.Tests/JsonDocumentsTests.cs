@@ -39,7 +39,7 @@ namespace RlmTokens.Core.Tests
             dir.Write("RLM/config/project-config.json", "{\"tokenTracking\":{\"logFile\":\"RLM/progress/tokens/usage.log\"}}");
             var ws = new RlmTokens.Storage.Workspace(dir.Root);
 
-            string seed = RlmTokens.Import.SeedImporter.DefaultPath(UsageSourceKind.RlmLog, ws);
+            string seed = RlmTokens.OtherTrackers.OtherTrackerReader.DefaultPath(UsageSourceKind.RlmLog, ws);
 
             Assert.Equal(new RlmTokens.Capture.TokenUsageLog(new TokenTracker(ws)).LogFile, seed);
             Assert.Equal(System.IO.Path.Combine(dir.Root, "RLM", "progress", "tokens", "usage.log"), seed);

@@ -9,7 +9,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using RlmTokens.Errors;
 using RlmTokens.Estimation;
-using RlmTokens.Hooks;
+using RlmTokens.HookPayloads;
 using RlmTokens.Json;
 using RlmTokens.Storage;
 

@@ -7,7 +7,7 @@ using RlmTokens.Errors;
 using RlmTokens.Estimation;
 using RlmTokens.Storage;
 
-namespace RlmTokens.Hooks
+namespace RlmTokens.HookPayloads
 {
     /// <summary>
     /// What each Claude Code hook event does with its document, as the cmdlets of the README's hook recipe

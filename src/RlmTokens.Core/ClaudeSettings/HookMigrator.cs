@@ -12,7 +12,7 @@ using System.Text.RegularExpressions;
 using RlmTokens.Errors;
 using RlmTokens.Storage;
 
-namespace RlmTokens.HookSettings
+namespace RlmTokens.ClaudeSettings
 {
     /// <summary>
     /// Moves a workspace's Claude Code hooks from RLM's scripts to the RlmTokens cmdlets, and back.

@@ -10,10 +10,10 @@ using RlmTokens.Errors;
 using RlmTokens.Json;
 using RlmTokens.Storage;
 
-namespace RlmTokens.Import
+namespace RlmTokens.OtherTrackers
 {
     /// <summary>The rows of one file and its summary.</summary>
-    public sealed class SeedFile
+    public sealed class OtherTrackerFile
     {
         public IReadOnlyList<TokenUsageRecord> Rows { get; set; } = Array.Empty<TokenUsageRecord>();
 
@@ -26,7 +26,7 @@ namespace RlmTokens.Import
     /// rows. Field by field through JsonDocument, tolerant of missing fields, numbers as strings and
     /// PowerShell's one-element arrays; a file that is not JSON is a <see cref="CorruptDataFileException"/>.
     /// </summary>
-    public static class SeedImporter
+    public static class OtherTrackerReader
     {
         /// <summary>Where each tool keeps its data, relative to the workspace root (ClaudeFlow: the project file; ~/.claude/metrics/usage.json is read when named).</summary>
         public static string DefaultPath(UsageSourceKind kind, Workspace workspace)
@@ -69,7 +69,7 @@ namespace RlmTokens.Import
         }
 
         /// <summary>Reads one file. Problems (an unparsable object inside a log stream) are reported, the rest is read.</summary>
-        public static Outcome<SeedFile> Read(UsageSourceKind kind, string file)
+        public static Outcome<OtherTrackerFile> Read(UsageSourceKind kind, string file)
         {
             var problems = new List<RlmTokensException>();
             var rows = new List<TokenUsageRecord>();
@@ -95,7 +95,7 @@ namespace RlmTokens.Import
             }
             foreach (TokenUsageRecord r in rows) { r.Source = kind; r.File = file; }
             Summarize(report, rows);
-            return new Outcome<SeedFile>(new SeedFile { Rows = rows, Report = report }, problems);
+            return new Outcome<OtherTrackerFile>(new OtherTrackerFile { Rows = rows, Report = report }, problems);
         }
 
         // claude-flow: .claude-flow/token-usage.json {total, input, output, byAgent {name: tokens}, lastUpdated}

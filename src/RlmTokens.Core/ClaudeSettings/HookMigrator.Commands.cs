@@ -8,7 +8,7 @@ using System.Text.RegularExpressions;
 using RlmTokens.Errors;
 using RlmTokens.Storage;
 
-namespace RlmTokens.HookSettings
+namespace RlmTokens.ClaudeSettings
 {
     /// <summary>
     /// RLM's slash-command files: <c>.claude/commands/cc-tokens.md</c> tells Claude to run RLM's

@@ -4,7 +4,7 @@ using System.Text.Json;
 using RlmTokens.Errors;
 using RlmTokens.Json;
 
-namespace RlmTokens.Hooks
+namespace RlmTokens.HookPayloads
 {
     /// <summary>
     /// One JSON document Claude Code hands a hook on standard input: session_id, transcript_path, cwd,

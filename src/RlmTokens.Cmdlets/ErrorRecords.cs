@@ -54,14 +54,14 @@ namespace RlmTokens.Cmdlets
                     return ErrorCategory.ResourceExists;
                 case Export.ExportAppendMismatchException _:
                     return ErrorCategory.InvalidData;
-                case Ledger.LedgerDriversMissingException _:
+                case LedgerDriversMissingException _:
                     return ErrorCategory.NotInstalled;
-                case Ledger.LedgerConnectionException _:
+                case LedgerConnectionException _:
                     return ErrorCategory.ConnectionError;
-                case Ledger.LedgerCommandException _:
+                case LedgerCommandException _:
                     return ErrorCategory.WriteError;
-                case Ledger.LedgerSchemaTooNewException _:
-                case Ledger.LedgerInputException _:
+                case LedgerSchemaTooNewException _:
+                case LedgerInputException _:
                     return ErrorCategory.InvalidData;
                 default:
                     return ErrorCategory.NotSpecified;

@@ -129,16 +129,16 @@ namespace RlmTokens.Budgets
                     {
                         // No session id: only the open estimate itself can be counted.
                         var q0 = new UsageQuery(_tracker, DateTime.MinValue, DateTime.MaxValue.Date, cancellation);
-                        UsageTotal t0 = UsageLedger.Measure(_sources.Where(x => x is OpenSessionUsageSource).ToList(), q0, problems);
+                        UsageTotal t0 = UsageCombiner.Measure(_sources.Where(x => x is OpenSessionUsageSource).ToList(), q0, problems);
                         return (t0, started, null);
                     }
                     var qs = new UsageQuery(_tracker, DateTime.MinValue, DateTime.MaxValue.Date, cancellation);
-                    return (UsageLedger.Measure(_sources, qs, problems, e => string.Equals(e.SessionId, id, StringComparison.Ordinal)), started, id);
+                    return (UsageCombiner.Measure(_sources, qs, problems, e => string.Equals(e.SessionId, id, StringComparison.Ordinal)), started, id);
                 case BudgetPeriod.Monthly:
                     DateTime first = new DateTime(date.Year, date.Month, 1);
-                    return (UsageLedger.Measure(_sources, new UsageQuery(_tracker, first, date, cancellation), problems), first, null);
+                    return (UsageCombiner.Measure(_sources, new UsageQuery(_tracker, first, date, cancellation), problems), first, null);
                 default:
-                    return (UsageLedger.Measure(_sources, new UsageQuery(_tracker, date, date, cancellation), problems), date, null);
+                    return (UsageCombiner.Measure(_sources, new UsageQuery(_tracker, date, date, cancellation), problems), date, null);
             }
         }
 

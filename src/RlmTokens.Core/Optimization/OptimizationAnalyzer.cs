@@ -146,7 +146,7 @@ namespace RlmTokens.Optimization
             }
             foreach (IUsageSource source in UsageSources.For(tracker, transcripts))
             {
-                input.Usage.AddRange(source.Read(query, problems).Select(f => UsageLedger.Canonicalize(f, query)));
+                input.Usage.AddRange(source.Read(query, problems).Select(f => UsageCombiner.Canonicalize(f, query)));
             }
             return new Outcome<OptimizationInput>(input, problems);
         }
@@ -188,7 +188,7 @@ namespace RlmTokens.Optimization
                 int tasks = g.Select(e => e.Task ?? string.Empty).Distinct(StringComparer.OrdinalIgnoreCase).Count();
                 long tokens = g.Sum(e => e.TotalTokens);
                 seen.Add(g.Key);
-                yield return Rated(g.Key, tokens, tasks, UsageLedger.Precision(g.Select(e => e.Precision)), "RlmLog");
+                yield return Rated(g.Key, tokens, tasks, UsageCombiner.Precision(g.Select(e => e.Precision)), "RlmLog");
             }
             foreach (TokenUsageRecord a in input.Breakdowns.Where(b => b.Scope == UsageScope.Agent && b.Tasks > 0 && !string.IsNullOrEmpty(b.Agent) && !seen.Contains(b.Agent!)))
             {
@@ -224,7 +224,7 @@ namespace RlmTokens.Optimization
             {
                 seen.Add(g.Key);
                 string agents = string.Join(", ", g.Select(e => e.Agent).Where(a => !string.IsNullOrEmpty(a)).Distinct(StringComparer.OrdinalIgnoreCase));
-                tasks.Add((g.Key, g.Sum(e => e.TotalTokens), agents, UsageLedger.Precision(g.Select(e => e.Precision)), "RlmLog"));
+                tasks.Add((g.Key, g.Sum(e => e.TotalTokens), agents, UsageCombiner.Precision(g.Select(e => e.Precision)), "RlmLog"));
             }
             foreach (TokenUsageRecord t in input.Breakdowns.Where(b => b.Scope == UsageScope.Task && !string.IsNullOrEmpty(b.Task) && !seen.Contains(b.Task!)))
             {
@@ -292,7 +292,7 @@ namespace RlmTokens.Optimization
                     Message = string.Format(CultureInfo.CurrentCulture, Resources.Messages.OptExpensiveSmallTurns, count, g.Key, N0(settings.SmallTurnTokens), N0(mean),
                         string.IsNullOrEmpty(agents) ? "-" : agents),
                     Evidence = string.Join(",", g.Select(t => t.Evidence).Distinct(StringComparer.Ordinal)),
-                    Precision = UsageLedger.Precision(g.Select(t => t.Precision)),
+                    Precision = UsageCombiner.Precision(g.Select(t => t.Precision)),
                 };
             }
         }

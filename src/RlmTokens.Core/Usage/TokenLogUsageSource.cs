@@ -43,8 +43,8 @@ namespace RlmTokens.Usage
                     Tokens = g.Sum(x => x.Record.TotalTokens),
                     // A record without a cost (token-tracker.sh's "cost": ,) is priced from its tokens, as an estimate.
                     CostUsd = Math.Round(g.Sum(x => x.Record.CostUsd ?? log.EstimateCost(x.Record)), 6),
-                    TokensPrecision = UsageLedger.Precision(g.Select(x => x.Record.Precision)),
-                    CostPrecision = UsageLedger.Precision(g.Select(x => x.Record.CostUsd is null ? UsagePrecision.Estimated : x.Record.Precision)),
+                    TokensPrecision = UsageCombiner.Precision(g.Select(x => x.Record.Precision)),
+                    CostPrecision = UsageCombiner.Precision(g.Select(x => x.Record.CostUsd is null ? UsagePrecision.Estimated : x.Record.Precision)),
                     Source = Name,
                 });
             }

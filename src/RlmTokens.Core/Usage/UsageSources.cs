@@ -98,7 +98,7 @@ namespace RlmTokens.Usage
     /// <summary>
     /// The seam through which usage data reaches budgets and reports. Each source reads one kind of
     /// data (daily files, the open session's estimate, transcripts, manual logs) and yields entries; the
-    /// <see cref="UsageLedger"/> keeps, per key and unit, the most precise figure. A new kind of data
+    /// <see cref="UsageCombiner"/> keeps, per key and unit, the most precise figure. A new kind of data
     /// is one more implementation registered in <see cref="UsageSources.For"/>.
     /// </summary>
     public interface IUsageSource
@@ -150,7 +150,7 @@ namespace RlmTokens.Usage
     }
 
     /// <summary>Combines entries of several sources: per key and unit the most precise figure, ties to the earlier source.</summary>
-    public static class UsageLedger
+    public static class UsageCombiner
     {
         public static UsageTotal Combine(IEnumerable<UsageFigure> entries, IReadOnlyList<IUsageSource>? order = null)
         {

@@ -23,7 +23,7 @@ namespace RlmTokens.Core.Tests
                 F("S-2", "OpenSession", 500, 0.01, UsagePrecision.Estimated, UsagePrecision.Estimated),
             };
 
-            UsageTotal total = UsageLedger.Combine(figures);
+            UsageTotal total = UsageCombiner.Combine(figures);
 
             Assert.Equal(12800 + 500, total.Tokens);
             Assert.Equal(2.01, total.CostUsd);
@@ -36,7 +36,7 @@ namespace RlmTokens.Core.Tests
         [Fact]
         public void Combine_EquallyPreciseFigures_ShouldKeepTheFirstSource()
         {
-            UsageTotal total = UsageLedger.Combine(new[]
+            UsageTotal total = UsageCombiner.Combine(new[]
             {
                 F("S-1", "DailyFiles", 10, 1, UsagePrecision.Estimated, UsagePrecision.Exact),
                 F("S-1", "OpenSession", 99, 9, UsagePrecision.Estimated, UsagePrecision.Estimated),

@@ -1,7 +1,7 @@
 using System;
 using RlmTokens.Errors;
 
-namespace RlmTokens.Ledger
+namespace RlmTokens.Errors
 {
     /// <summary>The drivers' folder (ledger/ in the module) is missing or incomplete.</summary>
     public sealed class LedgerDriversMissingException : RlmTokensException

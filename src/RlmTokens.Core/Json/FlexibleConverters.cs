@@ -107,6 +107,65 @@ namespace RlmTokens.Json
     }
 
     /// <summary>
+    /// An amount of money (DESIGN.md section 6: money is decimal) written as a number (RLM's scripts write
+    /// floats such as 0.4265512999999999, read as the decimal of their 15 significant digits), a numeric
+    /// or "$"-prefixed string, or null (0). Written back as a JSON number with the digits it carries.
+    /// </summary>
+    internal sealed class FlexibleDecimalConverter : JsonConverter<decimal>
+    {
+        public override bool HandleNull => true;
+
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            double d;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Null:
+                    return 0;
+                case JsonTokenType.Number:
+                    d = reader.GetDouble();
+                    break;
+                case JsonTokenType.String:
+                    string s = reader.GetString()!.Trim().TrimStart('$');
+                    if (s.Length == 0) { return 0; }
+                    if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out d))
+                    {
+                        throw new JsonException($"'{FlexibleInt64Converter.Truncate(s)}' is not a number.");
+                    }
+                    break;
+                default:
+                    throw new JsonException($"Expected a number, found {reader.TokenType}.");
+            }
+            return Pricing.Usd.FromDouble(d)
+                ?? throw new JsonException($"{d.ToString(CultureInfo.InvariantCulture)} is out of range for an amount of money.");
+        }
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+            writer.WriteNumberValue(Pricing.Usd.Exact(value));
+    }
+
+    /// <summary>
+    /// An amount of money that may be unknown: as <see cref="FlexibleDecimalConverter"/>, with null or ""
+    /// read as null (unknown) and null written back.
+    /// </summary>
+    internal sealed class FlexibleNullableDecimalConverter : JsonConverter<decimal?>
+    {
+        public override bool HandleNull => true;
+
+        public override decimal? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null) { return null; }
+            if (reader.TokenType == JsonTokenType.String && reader.GetString()!.Trim().Length == 0) { return null; }
+            return new FlexibleDecimalConverter().Read(ref reader, typeof(decimal), options);
+        }
+
+        public override void Write(Utf8JsonWriter writer, decimal? value, JsonSerializerOptions options)
+        {
+            if (value is decimal d) { writer.WriteNumberValue(Pricing.Usd.Exact(d)); } else { writer.WriteNullValue(); }
+        }
+    }
+
+    /// <summary>
     /// A string-ish scalar: a string, a number or boolean (kept as its text), null, or PowerShell's
     /// serialized DateTime object {"value": "\/Date(ms)\/", "DateTime": "..."} (its value).
     /// </summary>

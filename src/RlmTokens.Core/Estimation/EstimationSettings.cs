@@ -71,8 +71,11 @@ namespace RlmTokens.Estimation
         public long TokensForSubagent(string? type) =>
             type is not null && SubagentTokens.TryGetValue(type, out long t) ? t : DefaultSubagentTokens;
 
-        /// <summary>Cost of an estimate at the configured per-million prices: exact in decimal (checked: OverflowException past decimal's range).</summary>
-        public decimal CostUsd(long input, long output) =>
-            Pricing.Usd.Exact((input * InputUsdPerMillion + output * OutputUsdPerMillion) / 1_000_000m);
+        /// <summary>Cost of an estimate at the configured per-million prices: exact in decimal; past decimal's range, the NumberOutOfRange error.</summary>
+        public decimal CostUsd(long input, long output)
+        {
+            try { return Pricing.Usd.Exact((input * InputUsdPerMillion + output * OutputUsdPerMillion) / 1_000_000m); }
+            catch (System.OverflowException) { throw Errors.Numbers.OutOfRange("inputUsdPerMillion/outputUsdPerMillion", "USD"); }
+        }
     }
 }

@@ -115,6 +115,16 @@ namespace RlmTokens.Core.Tests
         }
 
         [Fact]
+        public void EstimateCost_AtAPricePastDecimalsRange_ShouldBeNumberOutOfRange()
+        {
+            var settings = new Estimation.EstimationSettings { InputUsdPerMillion = decimal.MaxValue / 2 };
+
+            Assert.Equal(0.000018m, new Estimation.EstimationSettings().CostUsd(1, 1));
+            var e = Assert.Throws<InvalidArgumentException>(() => settings.CostUsd(1_000, 0));
+            Assert.Equal("NumberOutOfRange", e.ErrorId);
+        }
+
+        [Fact]
         public void ExportValues_Decimal_ShouldWriteTheDigitsItCarries()
         {
             Assert.Equal("0.4265513", ExportValues.Text(0.42655130m));

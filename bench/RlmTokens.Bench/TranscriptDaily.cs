@@ -48,7 +48,7 @@ namespace RlmTokens.Bench
                 w.WriteStartObject();
                 w.WriteStartArray("daily");
                 long i = 0, o = 0, cc = 0, cr = 0;
-                double cost = 0;
+                decimal cost = 0;
                 foreach (TranscriptUsageRow r in report.Rows)
                 {
                     w.WriteStartObject();
@@ -90,7 +90,7 @@ namespace RlmTokens.Bench
                 List<UsageEntry> list = actual.ToList();
                 long[] a = { list.Sum(x => x.InputTokens), list.Sum(x => x.OutputTokens), list.Sum(x => x.CacheCreationTokens), list.Sum(x => x.CacheReadTokens), list.Count };
                 long[] x2 = { e.GetProperty("input").GetInt64(), e.GetProperty("output").GetInt64(), e.GetProperty("cacheCreation").GetInt64(), e.GetProperty("cacheRead").GetInt64(), e.GetProperty("responses").GetInt64() };
-                double cost = list.Sum(x => PriceTable.BuiltIn.Cost(x) ?? double.NaN);
+                double cost = list.Any(x => PriceTable.BuiltIn.Cost(x) is null) ? double.NaN : (double)list.Sum(x => PriceTable.BuiltIn.Cost(x) ?? 0m);
                 double ec = e.GetProperty("cost").GetDouble();
                 bool ok = a.SequenceEqual(x2) && Math.Abs(cost - ec) <= 1e-9 * Math.Abs(ec);
                 if (!ok)

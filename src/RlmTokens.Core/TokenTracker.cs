@@ -476,13 +476,13 @@ namespace RlmTokens
         {
             int exact = daily.Sessions.Count(s => s.Exact);
             long tokens = daily.Totals.EstimatedTokens;
-            double cost = daily.Totals.TotalCostUsd;
+            decimal cost = daily.Totals.TotalCostUsd;
             long sessions = daily.Totals.SessionsCount;
             // Totals are what RLM reads; when they are missing but entries exist, sum the entries.
             if (tokens == 0 && cost == 0 && daily.Sessions.Count > 0)
             {
                 tokens = daily.Sessions.Sum(s => s.EstimatedTokens);
-                cost = daily.Sessions.Sum(s => s.CostUsd);
+                cost = Pricing.Usd.Sum(daily.Sessions.Select(s => s.CostUsd), 6, Workspace.DailyFile(date));
             }
             if (sessions == 0) { sessions = daily.Sessions.Count; }
             return new TokenUsageDay

@@ -77,7 +77,7 @@ namespace RlmTokens.Cmdlets
 
         /// <summary>The cost in USD; default: priced from the model's costPerToken, else $3 / $15 per million.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public double? CostUsd { get; set; }
+        public decimal? CostUsd { get; set; }
 
         /// <summary>How long the work took, in seconds (token-tracker.sh's duration).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]

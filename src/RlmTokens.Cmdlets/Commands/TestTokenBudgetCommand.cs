@@ -23,12 +23,12 @@ namespace RlmTokens.Cmdlets
         /// <summary>A token limit that replaces the configured one (only the units given are checked).</summary>
         [Parameter]
         [ValidateRange(1, double.MaxValue)]
-        public double? Limit { get; set; }
+        public decimal? Limit { get; set; }
 
         /// <summary>A USD limit that replaces the configured one.</summary>
         [Parameter]
         [ValidateRange(0.000001, double.MaxValue)]
-        public double? LimitUsd { get; set; }
+        public decimal? LimitUsd { get; set; }
 
         /// <summary>The day to evaluate (default: today in the local time zone).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]

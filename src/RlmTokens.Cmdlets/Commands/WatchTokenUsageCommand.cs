@@ -36,7 +36,7 @@ namespace RlmTokens.Cmdlets
         /// <summary>USD per 5-hour block: the Custom plan's cost limit, or an override of the plan's.</summary>
         [Parameter]
         [ValidateRange(0.0, 1e12)]
-        public double? CostLimit { get; set; }
+        public decimal? CostLimit { get; set; }
 
         /// <summary>Seconds between frames.</summary>
         [Parameter]

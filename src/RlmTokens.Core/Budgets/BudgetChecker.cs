@@ -17,9 +17,9 @@ namespace RlmTokens.Budgets
         public IReadOnlyList<BudgetPeriod>? Periods { get; set; }
 
         /// <summary>A token limit that replaces the file's for every period checked. When this or <see cref="LimitUsd"/> is set, only the units given are checked.</summary>
-        public double? LimitTokens { get; set; }
+        public decimal? LimitTokens { get; set; }
 
-        public double? LimitUsd { get; set; }
+        public decimal? LimitUsd { get; set; }
 
         /// <summary>The day evaluated (local calendar day); null: today in the tracker's clock.</summary>
         public DateTime? Date { get; set; }
@@ -88,15 +88,15 @@ namespace RlmTokens.Budgets
             var unconfigured = new List<BudgetPeriod>();
             foreach (BudgetPeriod period in periods)
             {
-                var checks = new List<(BudgetUnit Unit, double Limit, string From)>();
+                var checks = new List<(BudgetUnit Unit, decimal Limit, string From)>();
                 foreach (BudgetUnit unit in new[] { BudgetUnit.Tokens, BudgetUnit.Usd })
                 {
-                    double? given = unit == BudgetUnit.Tokens ? request.LimitTokens : request.LimitUsd;
+                    decimal? given = unit == BudgetUnit.Tokens ? request.LimitTokens : request.LimitUsd;
                     if (explicitLimits)
                     {
-                        if (given is double g && g > 0) { checks.Add((unit, g, "parameter")); }
+                        if (given is decimal g && g > 0) { checks.Add((unit, g, "parameter")); }
                     }
-                    else if (settings.LimitOf(period, unit) is double f)
+                    else if (settings.LimitOf(period, unit) is decimal f)
                     {
                         checks.Add((unit, f, "project-config.json"));
                     }
@@ -107,7 +107,7 @@ namespace RlmTokens.Budgets
                     continue;
                 }
                 (UsageTotal total, DateTime from, string? sessionId) = Measure(period, date, problems, cancellation);
-                foreach ((BudgetUnit unit, double limit, string limitSource) in checks)
+                foreach ((BudgetUnit unit, decimal limit, string limitSource) in checks)
                 {
                     statuses.Add(Evaluate(settings, period, unit, limit, limitSource, total, from, date, sessionId));
                 }
@@ -142,11 +142,11 @@ namespace RlmTokens.Budgets
             }
         }
 
-        internal TokenBudgetStatus Evaluate(BudgetSettings settings, BudgetPeriod period, BudgetUnit unit, double limit, string limitSource,
+        internal TokenBudgetStatus Evaluate(BudgetSettings settings, BudgetPeriod period, BudgetUnit unit, decimal limit, string limitSource,
             UsageTotal total, DateTime from, DateTime to, string? sessionId)
         {
-            double used = unit == BudgetUnit.Tokens ? total.Tokens : Math.Round(total.CostUsd, 4);
-            double fraction = limit > 0 ? used / limit : 0;
+            decimal used = unit == BudgetUnit.Tokens ? total.Tokens : Math.Round(total.CostUsd, 4);
+            double fraction = limit > 0 ? (double)(used / limit) : 0;
             BudgetState state = StateOf(fraction, settings);
             string? reason = ReasonOf(state, settings, unit, limit, limitSource);
             if (state == BudgetState.Ok && period == BudgetPeriod.Daily && unit == BudgetUnit.Tokens
@@ -167,12 +167,12 @@ namespace RlmTokens.Budgets
                 Used = used,
                 Limit = limit,
                 Percent = Math.Round(fraction * 100, 2),
-                Remaining = unit == BudgetUnit.Tokens ? Math.Max(0, limit - used) : Math.Round(Math.Max(0, limit - used), 4),
+                Remaining = Math.Max(0, limit - used),
                 State = state,
                 Precision = unit == BudgetUnit.Tokens ? total.TokensPrecision : total.CostPrecision,
                 Source = SourceText(unit == BudgetUnit.Tokens ? total.TokenSources : total.CostSources),
-                From = from,
-                To = to,
+                From = Storage.RlmTime.InZone(from, _tracker.Clock.LocalZone),
+                To = Storage.RlmTime.InZone(to, _tracker.Clock.LocalZone),
                 SessionId = sessionId,
                 WarningThreshold = settings.WarningThreshold,
                 CriticalThreshold = settings.CriticalThreshold,
@@ -184,7 +184,7 @@ namespace RlmTokens.Budgets
         }
 
         // The threshold a state was reached at, named by its value and the setting it comes from.
-        private static string? ReasonOf(BudgetState state, BudgetSettings settings, BudgetUnit unit, double limit, string limitSource)
+        private static string? ReasonOf(BudgetState state, BudgetSettings settings, BudgetUnit unit, decimal limit, string limitSource)
         {
             switch (state)
             {

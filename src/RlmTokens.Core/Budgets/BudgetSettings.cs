@@ -29,15 +29,16 @@ namespace RlmTokens.Budgets
 
         public double AutoBundleThreshold { get; set; } = DefaultAutoBundleThreshold;
 
-        private readonly Dictionary<(BudgetPeriod, BudgetUnit), double> _limits = new Dictionary<(BudgetPeriod, BudgetUnit), double>();
+        private readonly Dictionary<(BudgetPeriod, BudgetUnit), decimal> _limits = new Dictionary<(BudgetPeriod, BudgetUnit), decimal>();
 
         /// <summary>The configured limit, or null when there is none.</summary>
-        public double? LimitOf(BudgetPeriod period, BudgetUnit unit) =>
-            _limits.TryGetValue((period, unit), out double v) && v > 0 ? v : (double?)null;
+        public decimal? LimitOf(BudgetPeriod period, BudgetUnit unit) =>
+            _limits.TryGetValue((period, unit), out decimal v) && v > 0 ? v : (decimal?)null;
 
-        public void SetLimit(BudgetPeriod period, BudgetUnit unit, double? value)
+        /// <summary>Sets a limit in tokens or USD (decimal holds both exactly); null or 0 removes it.</summary>
+        public void SetLimit(BudgetPeriod period, BudgetUnit unit, decimal? value)
         {
-            if (value is double v && v > 0) { _limits[(period, unit)] = v; }
+            if (value is decimal v && v > 0) { _limits[(period, unit)] = v; }
             else { _limits.Remove((period, unit)); }
         }
 
@@ -66,16 +67,16 @@ namespace RlmTokens.Budgets
 
         // The USD and session keys are RlmTokens additions: they live in the model's extension data, so
         // RLM's own file model stays as it is and the keys survive any rewrite.
-        private static double? Extra(RlmFileModel model, string key)
+        private static decimal? Extra(RlmFileModel model, string key)
         {
             if (model.Extra is null) { return null; }
             foreach (KeyValuePair<string, JsonElement> kv in model.Extra)
             {
                 if (!string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)) { continue; }
                 JsonElement v = kv.Value;
-                if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d)) { return d; }
+                if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d)) { return Pricing.Usd.FromDouble(d); }
                 if (v.ValueKind == JsonValueKind.String
-                    && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double ds)) { return ds; }
+                    && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double ds)) { return Pricing.Usd.FromDouble(ds); }
                 return null;
             }
             return null;

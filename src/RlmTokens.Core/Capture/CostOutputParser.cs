@@ -20,7 +20,7 @@ namespace RlmTokens.Capture
         public long CacheWriteTokens { get; set; }
 
         /// <summary>The cost shown for the model, or computed from a price table; null when unknown.</summary>
-        public double? CostUsd { get; set; }
+        public decimal? CostUsd { get; set; }
 
         public long TotalTokens => InputTokens + OutputTokens + CacheReadTokens + CacheWriteTokens;
     }
@@ -28,7 +28,7 @@ namespace RlmTokens.Capture
     /// <summary>What a /cost output says: the totals, and the per-model usage when the newer block is there.</summary>
     internal sealed class CostReport
     {
-        public double CostUsd { get; set; }
+        public decimal CostUsd { get; set; }
 
         public double? ApiDurationSeconds { get; set; }
 
@@ -102,8 +102,8 @@ namespace RlmTokens.Capture
                 if ((m = s_totalCost.Match(line)).Success)
                 {
                     inModels = false;
-                    double cost = ParseMoney(m.Groups["v"].Value.Trim(), line);
-                    if (costLine is not null && Math.Abs(cost - report.CostUsd) > 1e-9)
+                    decimal cost = ParseMoney(m.Groups["v"].Value.Trim(), line);
+                    if (costLine is not null && cost != report.CostUsd)
                     {
                         throw new InvalidCostOutputException("ConflictingCostTotals", line,
                             Format(Resources.Messages.ConflictingCostTotals, costLine, line));
@@ -154,14 +154,14 @@ namespace RlmTokens.Capture
             {
                 report.Warnings.Add(Resources.Messages.CostModelBlockEmpty);
             }
-            double modelSum = 0;
+            decimal modelSum = 0;
             bool allCosted = report.Models.Count > 0;
             foreach (ModelUsage u in report.Models)
             {
-                if (u.CostUsd is double c) { modelSum += c; } else { allCosted = false; }
+                if (u.CostUsd is decimal c) { modelSum += c; } else { allCosted = false; }
             }
             // Per-model costs are rounded to cents on screen: a gap above a cent per model is worth a word.
-            if (allCosted && Math.Abs(modelSum - report.CostUsd) > 0.01 * report.Models.Count + 1e-9)
+            if (allCosted && Math.Abs(modelSum - report.CostUsd) > 0.01m * report.Models.Count)
             {
                 report.Warnings.Add(Format(Resources.Messages.CostModelSumMismatch, modelSum, report.CostUsd));
             }
@@ -234,8 +234,9 @@ namespace RlmTokens.Capture
             Match cost = s_modelCost.Match(rest);
             if (cost.Success)
             {
-                double modelCost = double.Parse(cost.Groups["n"].Value.Replace(",", string.Empty), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-                usage.CostUsd = double.IsInfinity(modelCost) ? null : modelCost;
+                // The cents the text shows, exactly; a figure past decimal's range is no cost.
+                usage.CostUsd = decimal.TryParse(cost.Groups["n"].Value.Replace(",", string.Empty), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal modelCost)
+                    ? modelCost : null;
                 rest = rest.Substring(0, cost.Index).Trim();
             }
             int found = 0;
@@ -259,17 +260,17 @@ namespace RlmTokens.Capture
             return found == 0 ? null : usage;
         }
 
-        private static double ParseMoney(string value, string line)
+        // The amount as the text writes it ($1.2345 stays 1.2345: a captured /cost keeps the cents it had).
+        private static decimal ParseMoney(string value, string line)
         {
             Match m = s_money.Match(value);
             if (!m.Success)
             {
                 throw new InvalidCostOutputException("InvalidCostValue", line, Format(Resources.Messages.InvalidCostValue, line));
             }
-            double d = double.Parse(m.Groups["n"].Value.Replace(",", string.Empty), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-            if (double.IsInfinity(d))
+            if (!decimal.TryParse(m.Groups["n"].Value.Replace(",", string.Empty), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal d))
             {
-                // Hundreds of digits parse to Infinity, which no JSON file can hold.
+                // Thirty digits and more are past decimal's range.
                 throw new InvalidCostOutputException("InvalidCostValue", line, Format(Resources.Messages.InvalidCostValue, line));
             }
             return d;

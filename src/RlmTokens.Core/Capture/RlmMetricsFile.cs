@@ -90,7 +90,7 @@ namespace RlmTokens.Capture
         {
             long input = entry.Tokens.Input, output = entry.Tokens.Output;
             long total = entry.Tokens.Total != 0 ? entry.Tokens.Total : input + output;
-            double cost = entry.Cost ?? 0;
+            decimal cost = entry.Cost ?? 0;
             string? agent = string.IsNullOrWhiteSpace(entry.Agent) ? null : entry.Agent;
             string? task = string.IsNullOrWhiteSpace(entry.Task) ? null : entry.Task;
             if (agent is not null)
@@ -154,15 +154,19 @@ namespace RlmTokens.Capture
             throw new InvalidOperationException(string.Format(CultureInfo.CurrentCulture, Resources.Messages.MetricsNotNumber, where));
         }
 
-        private static void Add(JsonObject parent, string name, double value, string where)
+        // An amount of money: the file's number (a float jq wrote, read to its 15 significant digits) plus the
+        // record's, in decimal, written back with the digits the sum carries.
+        private static void Add(JsonObject parent, string name, decimal value, string where)
         {
             JsonNode? node = parent[name];
-            if (node is null) { parent[name] = JsonValue.Create(value); return; }
-            if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+            if (node is null) { parent[name] = JsonValue.Create(Pricing.Usd.Exact(value)); return; }
+            if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+                && Pricing.Usd.FromDouble(v.GetValue<double>()) is decimal old)
             {
-                double sum = v.GetValue<double>() + value;
-                if (double.IsInfinity(sum)) { throw new InvalidOperationException(string.Format(CultureInfo.CurrentCulture, Resources.Messages.MetricsNotNumber, where)); }
-                parent[name] = JsonValue.Create(sum);
+                decimal sum;
+                try { sum = old + value; }
+                catch (OverflowException) { throw new InvalidOperationException(string.Format(CultureInfo.CurrentCulture, Resources.Messages.MetricsNotNumber, where)); }
+                parent[name] = JsonValue.Create(Pricing.Usd.Exact(sum));
                 return;
             }
             throw new InvalidOperationException(string.Format(CultureInfo.CurrentCulture, Resources.Messages.MetricsNotNumber, where));

@@ -42,7 +42,7 @@ namespace RlmTokens.Capture
         public const string TranscriptSource = "claude_code_transcript";
 
         /// <summary>RLM's conversion of cost to tokens when nothing better is known: $0.000009 per token.</summary>
-        public const double UsdPerEstimatedToken = 0.000009;
+        public const decimal UsdPerEstimatedToken = 0.000009m;
 
         private readonly TokenTracker _tracker;
 
@@ -156,7 +156,7 @@ namespace RlmTokens.Capture
                     OutputTokens = m.OutputTokens,
                     CacheReadTokens = m.CacheReadTokens,
                     CacheWriteTokens = m.CacheWriteTokens,
-                    CostUsd = m.CostUsd is double c ? Math.Round(c, 6) : (double?)null,
+                    CostUsd = m.CostUsd is decimal c ? Math.Round(c, 6) : (decimal?)null,
                 }).ToList(),
                 TranscriptPath = capture.TranscriptPath,
             };
@@ -276,7 +276,7 @@ namespace RlmTokens.Capture
             {
                 checked
                 {
-                    double cost = 0;
+                    decimal cost = 0;
                     long tokens = 0;
                     foreach (DailySessionEntry s in daily.Sessions)
                     {
@@ -284,7 +284,6 @@ namespace RlmTokens.Capture
                         cost += s.CostUsd;
                         tokens += s.EstimatedTokens;
                     }
-                    if (double.IsNaN(cost) || double.IsInfinity(cost)) { throw new OverflowException(); }
                     daily.Totals.TotalCostUsd = Math.Round(cost, 6);
                     daily.Totals.EstimatedTokens = tokens;
                     daily.Totals.SessionsCount = daily.Sessions.Count;

@@ -38,7 +38,7 @@ namespace RlmTokens.Capture
         public string? Branch { get; set; }
 
         /// <summary>The cost to record; default: priced from project-config.json's costPerToken, else the estimation rates.</summary>
-        public double? CostUsd { get; set; }
+        public decimal? CostUsd { get; set; }
 
         public double DurationSeconds { get; set; }
 
@@ -82,9 +82,8 @@ namespace RlmTokens.Capture
             CheckNonNegative(request.InputTokens, "InputTokens");
             CheckNonNegative(request.OutputTokens, "OutputTokens");
             CheckNonNegative(request.Tokens, "Tokens");
-            CheckFinite(request.CostUsd, "CostUsd");
             CheckFinite(request.DurationSeconds, "DurationSeconds");
-            if (request.CostUsd is double c && c < 0)
+            if (request.CostUsd is decimal c && c < 0)
             {
                 throw new InvalidArgumentException("NegativeValue", c, string.Format(CultureInfo.CurrentCulture, Resources.Messages.NegativeValue, c, "CostUsd"));
             }
@@ -331,7 +330,7 @@ namespace RlmTokens.Capture
                         OutputTokens = g.Sum(r => r.OutputTokens),
                         TotalTokens = g.Sum(r => r.TotalTokens),
                         // A record whose cost is unknown adds nothing to the cost.
-                        CostUsd = Math.Round(g.Sum(r => r.CostUsd ?? 0), 6),
+                        CostUsd = Pricing.Usd.Sum(g.Select(r => r.CostUsd ?? 0), 6, g.Key),
                         First = g.Min(r => r.Timestamp),
                         Last = g.Max(r => r.Timestamp),
                         Precision = exact == n ? UsagePrecision.Exact : exact == 0 ? UsagePrecision.Estimated : UsagePrecision.Mixed,
@@ -376,31 +375,33 @@ namespace RlmTokens.Capture
 
         // costPerToken {"<model>-input": USD per token, "<model>-output": ...} of project-config.json, else
         // the estimation rates ($3 / $15 per million by default). Tokens without a split are priced as input.
-        private double Price(string? model, long input, long output, long unsplit)
+        // Decimal arithmetic is checked: a price past its range is the NumberOutOfRange error.
+        private decimal Price(string? model, long input, long output, long unsplit)
         {
             EstimationSettingsRates rates = Rates(model);
-            return (input + unsplit) * rates.Input + output * rates.Output;
+            try { return Pricing.Usd.Exact((input + unsplit) * rates.Input + output * rates.Output); }
+            catch (OverflowException) { throw Numbers.OutOfRange(model ?? "costPerToken", "USD"); }
         }
 
         /// <summary>
         /// What a record whose cost is unknown (<c>"cost": ,</c>) probably cost: its tokens priced as
         /// Add-TokenUsage prices them (the model's costPerToken, else the estimation rates). An estimate.
         /// </summary>
-        internal double EstimateCost(TokenUsageLogRecord record)
+        internal decimal EstimateCost(TokenUsageLogRecord record)
         {
             long unsplit = Math.Max(0, record.TotalTokens - record.InputTokens - record.OutputTokens);
             return Math.Round(Price(record.Model, record.InputTokens, record.OutputTokens, unsplit), 6);
         }
 
         private Estimation.EstimationSettings? _settings;
-        private Dictionary<string, double>? _costTable;
+        private Dictionary<string, decimal>? _costTable;
         private bool _costTableRead;
 
         private EstimationSettingsRates Rates(string? model)
         {
             Estimation.EstimationSettings settings = _settings ??= _tracker.LoadSettings().Value;
-            double input = settings.CostUsd(1_000_000, 0) / 1_000_000;
-            double output = settings.CostUsd(0, 1_000_000) / 1_000_000;
+            decimal input = settings.InputUsdPerMillion / 1_000_000m;
+            decimal output = settings.OutputUsdPerMillion / 1_000_000m;
             if (!string.IsNullOrEmpty(model))
             {
                 if (!_costTableRead)
@@ -409,10 +410,10 @@ namespace RlmTokens.Capture
                     catch (RlmTokensException) { }
                     _costTableRead = true;
                 }
-                Dictionary<string, double>? table = _costTable;
+                Dictionary<string, decimal>? table = _costTable;
                 if (table is not null)
                 {
-                    foreach (KeyValuePair<string, double> kv in table)
+                    foreach (KeyValuePair<string, decimal> kv in table)
                     {
                         if (string.Equals(kv.Key, model + "-input", StringComparison.OrdinalIgnoreCase)) { input = kv.Value; }
                         else if (string.Equals(kv.Key, model + "-output", StringComparison.OrdinalIgnoreCase)) { output = kv.Value; }
@@ -424,11 +425,11 @@ namespace RlmTokens.Capture
 
         private readonly struct EstimationSettingsRates
         {
-            public EstimationSettingsRates(double input, double output) { Input = input; Output = output; }
+            public EstimationSettingsRates(decimal input, decimal output) { Input = input; Output = output; }
 
-            public double Input { get; }
+            public decimal Input { get; }
 
-            public double Output { get; }
+            public decimal Output { get; }
         }
 
         // NaN and Infinity cannot be written as JSON: the serializer's ArgumentException escaped before.
@@ -510,7 +511,7 @@ namespace RlmTokens.Capture
                     Note = JsonText(root, "note"),
                     SessionId = JsonText(root, "session_id"),
                     Branch = JsonText(root, "branch"),
-                    CostUsd = JsonNumber(root, "cost_usd") ?? JsonNumber(root, "cost"),
+                    CostUsd = JsonMoney(root, "cost_usd") ?? JsonMoney(root, "cost"),
                     DurationSeconds = JsonNumber(root, "duration") ?? 0,
                     Timestamp = RlmTime.Parse(JsonText(root, "timestamp")),
                 };
@@ -563,6 +564,10 @@ namespace RlmTokens.Capture
             if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d)) { return d; }
             return null;
         }
+
+        // An amount as the JSON writes it, to a double's 15 significant digits (0.30000000000000004 is 0.3).
+        private static decimal? JsonMoney(JsonElement obj, string name) =>
+            JsonNumber(obj, name) is double d ? Pricing.Usd.FromDouble(d) : null;
 
         private static long? JsonCount(JsonElement obj, string name)
         {

@@ -61,7 +61,7 @@ namespace RlmTokens.Capture
                     OutputTokens = total.OutputTokens,
                     CacheReadTokens = total.CacheReadTokens,
                     CacheWriteTokens = total.CacheCreationTokens,
-                    CostUsd = total.Cost is decimal c ? (double)Math.Round(c, 6) : (double?)null,
+                    CostUsd = total.Cost is decimal c ? Math.Round(c, 6) : (decimal?)null,
                 });
                 if (!total.CostKnown) { unpriced.Add(total.Model); }
                 cost = CheckedCost(cost, total.Cost ?? 0m, full);
@@ -70,7 +70,7 @@ namespace RlmTokens.Capture
             {
                 report.Warnings.Add(string.Format(CultureInfo.CurrentCulture, Resources.Messages.UnknownModelPrice, string.Join(", ", unpriced)));
             }
-            report.CostUsd = (double)Math.Round(cost, 6);
+            report.CostUsd = Math.Round(cost, 6);
             return new CostCapture { Report = report, TranscriptPath = full, Exact = true };
         }
 

@@ -35,9 +35,9 @@ namespace RlmTokens.Estimation
             ["coder"] = 12000,
         };
 
-        public double InputUsdPerMillion { get; set; } = 3;
+        public decimal InputUsdPerMillion { get; set; } = 3;
 
-        public double OutputUsdPerMillion { get; set; } = 15;
+        public decimal OutputUsdPerMillion { get; set; } = 15;
 
         /// <summary>How many recent operations by_operation keeps.</summary>
         public int MaxOperations { get; set; } = 100;
@@ -54,8 +54,8 @@ namespace RlmTokens.Estimation
             if (config.ToolCallTokens is long tc && tc >= 0) { s.ToolCallTokens = tc; }
             if (config.SubagentInputShare is double share && share >= 0 && share <= 1) { s.SubagentInputShare = share; }
             if (config.DefaultSubagentTokens is long d && d >= 0) { s.DefaultSubagentTokens = d; }
-            if (config.InputUsdPerMillion is double ip && ip >= 0) { s.InputUsdPerMillion = ip; }
-            if (config.OutputUsdPerMillion is double op && op >= 0) { s.OutputUsdPerMillion = op; }
+            if (config.InputUsdPerMillion is decimal ip && ip >= 0) { s.InputUsdPerMillion = ip; }
+            if (config.OutputUsdPerMillion is decimal op && op >= 0) { s.OutputUsdPerMillion = op; }
             if (config.MaxOperations is int max && max > 0) { s.MaxOperations = max; }
             if (config.SubagentTokens is not null)
             {
@@ -71,8 +71,11 @@ namespace RlmTokens.Estimation
         public long TokensForSubagent(string? type) =>
             type is not null && SubagentTokens.TryGetValue(type, out long t) ? t : DefaultSubagentTokens;
 
-        /// <summary>Cost of an estimate at the configured per-million prices.</summary>
-        public double CostUsd(long input, long output) =>
-            input / 1_000_000.0 * InputUsdPerMillion + output / 1_000_000.0 * OutputUsdPerMillion;
+        /// <summary>Cost of an estimate at the configured per-million prices: exact in decimal; past decimal's range, the NumberOutOfRange error.</summary>
+        public decimal CostUsd(long input, long output)
+        {
+            try { return Pricing.Usd.Exact((input * InputUsdPerMillion + output * OutputUsdPerMillion) / 1_000_000m); }
+            catch (System.OverflowException) { throw Errors.Numbers.OutOfRange("inputUsdPerMillion/outputUsdPerMillion", "USD"); }
+        }
     }
 }

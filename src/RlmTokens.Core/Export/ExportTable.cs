@@ -74,7 +74,7 @@ namespace RlmTokens.Export
         public static bool IsInteger(object? v) =>
             v is byte || v is sbyte || v is short || v is ushort || v is int || v is uint || v is long || v is ulong;
 
-        /// <summary>The text of a value: invariant numbers ("R" for floating point), ISO-8601 times, enum names, "true"/"false", "" for null.</summary>
+        /// <summary>The text of a value: invariant numbers ("R" for floating point; decimal money with the digits it carries, no trailing zeros), ISO-8601 times with their offset, enum names, "true"/"false", "" for null.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static string Text(object? v)
         {
@@ -83,6 +83,7 @@ namespace RlmTokens.Export
                 case null: return string.Empty;
                 case string s: return s;
                 case bool b: return b ? "true" : "false";
+                case decimal m: return Pricing.Usd.Exact(m).ToString(CultureInfo.InvariantCulture);
                 case double d: return d.ToString("R", CultureInfo.InvariantCulture);
                 case float f: return f.ToString("R", CultureInfo.InvariantCulture);
                 case DateTime dt: return Iso(dt);

@@ -145,7 +145,7 @@ namespace RlmTokens.Export
                 case ushort us: writer.WriteNumberValue(us); break;
                 case uint ui: writer.WriteNumberValue(ui); break;
                 case ulong ul: writer.WriteNumberValue(ul); break;
-                case decimal m: writer.WriteNumberValue(m); break;
+                case decimal m: writer.WriteNumberValue(Pricing.Usd.Exact(m)); break;
                 case double d when !double.IsNaN(d) && !double.IsInfinity(d): writer.WriteNumberValue(d); break;
                 case float f when !float.IsNaN(f) && !float.IsInfinity(f): writer.WriteNumberValue(f); break;
                 default: writer.WriteStringValue(ExportValues.Text(v)); break;
@@ -200,12 +200,17 @@ namespace RlmTokens.Export
 
         private static string Sum(ExportTable table, int c)
         {
-            bool integers = table.Rows.All(r => r[c] is null || ExportValues.IsInteger(r[c]));
-            if (integers)
+            // Counts and money (decimal) add up exactly; only a column with floating-point values sums as double.
+            bool exact = table.Rows.All(r => r[c] is null || r[c] is decimal || ExportValues.IsInteger(r[c]));
+            if (exact)
             {
                 decimal total = 0;
-                foreach (object?[] r in table.Rows) { if (r[c] is not null) { total += Convert.ToDecimal(r[c], CultureInfo.InvariantCulture); } }
-                return total.ToString(CultureInfo.InvariantCulture);
+                try
+                {
+                    foreach (object?[] r in table.Rows) { if (r[c] is not null) { total += Convert.ToDecimal(r[c], CultureInfo.InvariantCulture); } }
+                }
+                catch (OverflowException) { throw Errors.Numbers.OutOfRange(table.Columns[c], "totals"); }
+                return ExportValues.Text(total);
             }
             double sum = 0;
             foreach (object?[] r in table.Rows) { if (r[c] is not null) { sum += Convert.ToDouble(r[c], CultureInfo.InvariantCulture); } }

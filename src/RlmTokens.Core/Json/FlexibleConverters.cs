@@ -86,23 +86,44 @@ namespace RlmTokens.Json
     }
 
     /// <summary>
-    /// An amount that may be unknown: a number, a numeric string, or null or "" (unknown, null).
-    /// token-tracker.sh writes "cost": , when its price lookup fails; the log reader reads that as null.
+    /// An amount of money (DESIGN.md section 6: money is decimal) written as a number (RLM's scripts write
+    /// floats such as 0.4265512999999999, read as the decimal of their 15 significant digits), a numeric
+    /// or "$"-prefixed string, or null (0). Written back as a JSON number with the digits it carries.
     /// </summary>
-    internal sealed class FlexibleNullableDoubleConverter : JsonConverter<double?>
+    internal sealed class FlexibleDecimalConverter : JsonConverter<decimal>
     {
         public override bool HandleNull => true;
 
-        public override double? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            double d = new FlexibleDoubleConverter().Read(ref reader, typeof(double), options);
+            return Pricing.Usd.FromDouble(d)
+                ?? throw new JsonException($"{d.ToString(CultureInfo.InvariantCulture)} is out of range for an amount of money.");
+        }
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+            writer.WriteNumberValue(Pricing.Usd.Exact(value));
+    }
+
+    /// <summary>
+    /// An amount of money that may be unknown: as <see cref="FlexibleDecimalConverter"/>, with null or ""
+    /// read as null (unknown) and null written back. token-tracker.sh writes "cost": , when its price
+    /// lookup fails; the log reader reads that as null.
+    /// </summary>
+    internal sealed class FlexibleNullableDecimalConverter : JsonConverter<decimal?>
+    {
+        public override bool HandleNull => true;
+
+        public override decimal? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType == JsonTokenType.Null) { return null; }
             if (reader.TokenType == JsonTokenType.String && reader.GetString()!.Trim().Length == 0) { return null; }
-            return new FlexibleDoubleConverter().Read(ref reader, typeof(double), options);
+            return new FlexibleDecimalConverter().Read(ref reader, typeof(decimal), options);
         }
 
-        public override void Write(Utf8JsonWriter writer, double? value, JsonSerializerOptions options)
+        public override void Write(Utf8JsonWriter writer, decimal? value, JsonSerializerOptions options)
         {
-            if (value is double d) { writer.WriteNumberValue(d); } else { writer.WriteNullValue(); }
+            if (value is decimal d) { writer.WriteNumberValue(Pricing.Usd.Exact(d)); } else { writer.WriteNullValue(); }
         }
     }
 

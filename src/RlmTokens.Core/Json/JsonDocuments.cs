@@ -66,6 +66,23 @@ namespace RlmTokens.Json
             }
         }
 
+        /// <summary>
+        /// An amount of money as RLM and other tools write it (0.42, "0.42", "$0.42"): decimal, to a double's
+        /// 15 significant digits (0.30000000000000004 is 0.3); null when absent, not a number or out of range.
+        /// </summary>
+        public static decimal? Money(this JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Number:
+                    return e.TryGetDouble(out double d) ? Pricing.Usd.FromDouble(d) : null;
+                case JsonValueKind.String:
+                    return double.TryParse(e.GetString()?.Trim().TrimStart('$'), NumberStyles.Float, CultureInfo.InvariantCulture, out double s)
+                        ? Pricing.Usd.FromDouble(s) : null;
+                default: return null;
+            }
+        }
+
         public static long Int64(this JsonElement e)
         {
             if (e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long l)) { return l; }

@@ -63,7 +63,7 @@ namespace RlmTokens.Ledger
         public static LedgerUsageRow FromTranscript(UsageEntry e, PriceTable prices, LedgerIdentity who, IReadOnlyDictionary<string, string>? aliases = null)
         {
             if (e is null) { throw new ArgumentNullException(nameof(e)); }
-            double? cost = prices?.Cost(e);
+            decimal? cost = prices?.Cost(e);
             string? session = e.SessionId;
             if (session is not null && aliases is not null && aliases.TryGetValue(session, out string? rlm)) { session = rlm; }
             return new LedgerUsageRow
@@ -83,7 +83,7 @@ namespace RlmTokens.Ledger
                 CacheCreationTokens = e.CacheCreationTokens,
                 CacheReadTokens = e.CacheReadTokens,
                 TotalTokens = checked(e.InputTokens + e.OutputTokens + e.CacheCreationTokens + e.CacheReadTokens),
-                CostUsd = cost is double c ? Usd(c) : 0m,
+                CostUsd = cost is decimal c ? Usd(c) : 0m,
                 Precision = UsagePrecision.Exact,
                 CostPrecision = cost is null ? UsagePrecision.Estimated : UsagePrecision.Exact,
             };
@@ -110,7 +110,7 @@ namespace RlmTokens.Ledger
             foreach (TokenUsageLogRecord r in log.Value)
             {
                 if (r.Timestamp is not DateTimeOffset at) { continue; }
-                decimal cost = r.CostUsd is double c ? Usd(c) : 0m;
+                decimal cost = r.CostUsd is decimal c ? Usd(c) : 0m;
                 yield return new LedgerUsageRow
                 {
                     RowKey = "log:" + Hash(Iso(at), r.Task, r.Agent, r.Model, r.Tool, r.Branch, r.SessionId, Num(r.InputTokens), Num(r.OutputTokens), Num(r.TotalTokens), cost.ToString(CultureInfo.InvariantCulture), r.Note),
@@ -365,10 +365,10 @@ namespace RlmTokens.Ledger
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 65536, FileOptions.SequentialScan);
 
         /// <summary>Dollars (a double from a price table or a file) as the ledger's exact decimal, to the nano-dollar.</summary>
-        internal static decimal Usd(double usd)
+        internal static decimal Usd(decimal usd)
         {
-            if (double.IsNaN(usd) || double.IsInfinity(usd) || usd < 0 || usd > 9_000_000_000d) { throw Numbers.OutOfRange(usd, "cost"); }
-            return decimal.Round((decimal)usd, 9, MidpointRounding.AwayFromZero);
+            if (usd < 0 || usd > 9_000_000_000m) { throw Numbers.OutOfRange(usd, "cost"); }
+            return decimal.Round(usd, 9, MidpointRounding.AwayFromZero);
         }
 
         private static string? ProjectName(string? cwd)

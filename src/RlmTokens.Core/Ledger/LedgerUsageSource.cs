@@ -55,7 +55,7 @@ namespace RlmTokens.Ledger
                     Key = "ledger:" + day.Key,
                     Date = date,
                     Tokens = day.TotalTokens,
-                    CostUsd = (double)day.CostUsd,
+                    CostUsd = day.CostUsd,
                     TokensPrecision = day.Precision,
                     CostPrecision = day.Precision,
                     Source = Name,

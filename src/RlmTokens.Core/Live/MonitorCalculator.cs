@@ -15,7 +15,7 @@ namespace RlmTokens.Live
         public long? TokenLimit { get; set; }
 
         /// <summary>The cost limit (USD) of Custom, or an override of any plan's.</summary>
-        public double? CostLimit { get; set; }
+        public decimal? CostLimit { get; set; }
 
         public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Local;
 
@@ -55,7 +55,7 @@ namespace RlmTokens.Live
             List<long> completed = new List<long>();
             foreach (TranscriptUsageRow row in blockReport.Rows)
             {
-                DateTime start = DateTime.SpecifyKind(row.Start, DateTimeKind.Utc), end = DateTime.SpecifyKind(row.End, DateTimeKind.Utc);
+                DateTime start = row.Start.UtcDateTime, end = row.End.UtcDateTime;
                 if (end <= nowUtc) { completed.Add(row.TotalTokens); }
                 else if (start <= nowUtc) { active = row; }
             }
@@ -71,7 +71,7 @@ namespace RlmTokens.Live
 
             if (active is not null)
             {
-                DateTime start = DateTime.SpecifyKind(active.Start, DateTimeKind.Utc), end = DateTime.SpecifyKind(active.End, DateTimeKind.Utc);
+                DateTime start = active.Start.UtcDateTime, end = active.End.UtcDateTime;
                 f.BlockActive = true;
                 f.BlockStart = ToZone(start, zone);
                 f.BlockEnd = ToZone(end, zone);
@@ -86,9 +86,10 @@ namespace RlmTokens.Live
                 f.MinutesElapsed = (nowUtc - start).TotalMinutes;
                 f.MinutesLeft = (end - nowUtc).TotalMinutes;
                 f.TokensPerMinute = f.MinutesElapsed > 0 ? f.BlockTokens / f.MinutesElapsed : 0;
-                f.CostPerHourUsd = f.BlockCostUsd is double c && f.MinutesElapsed > 0 ? c / (f.MinutesElapsed / 60.0) : (double?)null;
+                // Money in decimal, to the nano-dollar (nine decimals, as the ledger keeps money); the elapsed minutes are a double, so the rate is rounded.
+                f.CostPerHourUsd = f.BlockCostUsd is decimal c && f.MinutesElapsed > 0 ? Pricing.Usd.Exact(Math.Round(c * (decimal)(60.0 / f.MinutesElapsed), 9)) : (decimal?)null;
                 f.ProjectedTokens = checked(f.BlockTokens + (long)Math.Round(f.TokensPerMinute * f.MinutesLeft));
-                f.ProjectedCostUsd = f.BlockCostUsd is double bc ? bc + (f.CostPerHourUsd ?? 0) * (f.MinutesLeft / 60.0) : (double?)null;
+                f.ProjectedCostUsd = f.BlockCostUsd is decimal bc ? Pricing.Usd.Exact(Math.Round(bc + (f.CostPerHourUsd ?? 0) * (decimal)(f.MinutesLeft / 60.0), 9)) : (decimal?)null;
 
                 List<UsageEntry> inBlock = BlockEntries(upToNow, start, settings.Projects, blockQuery);
                 f.TopModels = TopModels(inBlock, f.BlockTokens);
@@ -123,20 +124,20 @@ namespace RlmTokens.Live
             foreach (string p in settings.Projects) { dayQuery.Projects.Add(p); }
             string today = localNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             bool todayPriced = false, monthPriced = false;
-            double todayCost = 0, monthCost = 0;
+            decimal todayCost = 0, monthCost = 0;
             foreach (TranscriptUsageRow day in TranscriptReport.Build(upToNow, dayQuery, prices).Rows)
             {
                 f.MonthTokens = checked(f.MonthTokens + day.TotalTokens);
-                if (day.CostUsd is double mc) { monthCost += mc; monthPriced = true; }
+                if (day.CostUsd is decimal mc) { monthCost += mc; monthPriced = true; }
                 if (day.Key == today)
                 {
                     f.TodayTokens = day.TotalTokens;
-                    if (day.CostUsd is double tc) { todayCost = tc; todayPriced = true; }
+                    if (day.CostUsd is decimal tc) { todayCost = tc; todayPriced = true; }
                 }
             }
             // No usage costs nothing; usage with no price at all is unknown.
-            f.TodayCostUsd = todayPriced || f.TodayTokens == 0 ? todayCost : (double?)null;
-            f.MonthCostUsd = monthPriced || f.MonthTokens == 0 ? monthCost : (double?)null;
+            f.TodayCostUsd = todayPriced || f.TodayTokens == 0 ? todayCost : (decimal?)null;
+            f.MonthCostUsd = monthPriced || f.MonthTokens == 0 ? monthCost : (decimal?)null;
             return f;
         }
 

@@ -20,7 +20,7 @@ namespace RlmTokens
         public long TokenLimit { get; set; }
 
         /// <summary>USD per 5-hour block; null when the plan has none.</summary>
-        public double? CostLimitUsd { get; set; }
+        public decimal? CostLimitUsd { get; set; }
 
         /// <summary>False when no block is active at <see cref="Now"/> (nothing used in the last five hours).</summary>
         public bool BlockActive { get; set; }
@@ -45,7 +45,7 @@ namespace RlmTokens
         public long BlockTokens { get; set; }
 
         /// <summary>The cost of the block's priced responses; null when none could be priced.</summary>
-        public double? BlockCostUsd { get; set; }
+        public decimal? BlockCostUsd { get; set; }
 
         /// <summary>False when some response of the block has no price.</summary>
         public bool CostKnown { get; set; }
@@ -66,12 +66,12 @@ namespace RlmTokens
         public double TokensPerMinute { get; set; }
 
         /// <summary>The block's cost over the hours elapsed since its start.</summary>
-        public double? CostPerHourUsd { get; set; }
+        public decimal? CostPerHourUsd { get; set; }
 
         /// <summary>BlockTokens plus the burn rate over the minutes left: the block's total at its reset at this pace.</summary>
         public long ProjectedTokens { get; set; }
 
-        public double? ProjectedCostUsd { get; set; }
+        public decimal? ProjectedCostUsd { get; set; }
 
         /// <summary>True when the block's tokens have reached the limit.</summary>
         public bool LimitExceeded { get; set; }
@@ -84,11 +84,11 @@ namespace RlmTokens
 
         public long TodayTokens { get; set; }
 
-        public double? TodayCostUsd { get; set; }
+        public decimal? TodayCostUsd { get; set; }
 
         public long MonthTokens { get; set; }
 
-        public double? MonthCostUsd { get; set; }
+        public decimal? MonthCostUsd { get; set; }
 
         /// <summary>The block's models by share of its tokens, largest first (at most three): "claude-opus-4-1 80%, claude-haiku-4-5 20%".</summary>
         public string TopModels { get; set; } = string.Empty;

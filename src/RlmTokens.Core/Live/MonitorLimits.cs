@@ -24,11 +24,11 @@ namespace RlmTokens.Live
         };
 
         /// <summary>The cost limit (USD) of a fixed plan; null for Learned and Custom.</summary>
-        public static double? CostOf(MonitorPlan plan) => plan switch
+        public static decimal? CostOf(MonitorPlan plan) => plan switch
         {
-            MonitorPlan.Pro => 18.0,
-            MonitorPlan.Max5 => 35.0,
-            MonitorPlan.Max20 => 140.0,
+            MonitorPlan.Pro => 18m,
+            MonitorPlan.Max5 => 35m,
+            MonitorPlan.Max20 => 140m,
             _ => null,
         };
 

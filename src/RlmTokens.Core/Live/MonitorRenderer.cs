@@ -18,11 +18,11 @@ namespace RlmTokens.Live
             width = Math.Max(40, width);
             List<string> lines = new List<string>();
             string C(string code, string text) => color ? code + text + Reset : text;
-            string Money(double? v) => v is double d ? "$" + d.ToString("0.00", c) : "unknown";
+            string Money(decimal? v) => v is decimal d ? "$" + d.ToString("0.00", c) : "unknown";
             string Time(DateTimeOffset? t) => t is DateTimeOffset v ? v.ToString("HH:mm", c) : "-";
 
             lines.Add(C(Bold, "Token usage monitor") + "  " + f.Now.ToString("yyyy-MM-dd HH:mm:ss", c)
-                + "  plan " + f.Plan + " (" + f.TokenLimit.ToString("N0", c) + " tokens" + (f.CostLimitUsd is double cl ? ", " + Money(cl) : string.Empty) + " per block, " + f.LimitSource.ToString().ToLowerInvariant() + ")");
+                + "  plan " + f.Plan + " (" + f.TokenLimit.ToString("N0", c) + " tokens" + (f.CostLimitUsd is decimal cl ? ", " + Money(cl) : string.Empty) + " per block, " + f.LimitSource.ToString().ToLowerInvariant() + ")");
             lines.Add(string.Empty);
             if (!f.BlockActive)
             {
@@ -37,7 +37,7 @@ namespace RlmTokens.Live
                 lines.Add("Block    " + Time(f.BlockStart) + "-" + Time(f.BlockEnd) + "  resets in " + Duration(f.MinutesLeft));
                 lines.Add("Tokens   " + C(tone, bar) + " " + f.PercentUsed.ToString("0.0", c) + "%");
                 lines.Add("         " + f.BlockTokens.ToString("N0", c) + " of " + f.TokenLimit.ToString("N0", c) + (f.TokensLeft >= 0 ? "  (" + f.TokensLeft.ToString("N0", c) + " left)" : "  (" + (-f.TokensLeft).ToString("N0", c) + " over)"));
-                lines.Add("Cost     " + Money(f.BlockCostUsd) + (f.CostKnown ? string.Empty : "+?") + (f.CostLimitUsd is double lim ? " of " + Money(lim) : string.Empty));
+                lines.Add("Cost     " + Money(f.BlockCostUsd) + (f.CostKnown ? string.Empty : "+?") + (f.CostLimitUsd is decimal lim ? " of " + Money(lim) : string.Empty));
                 lines.Add("Burn     " + f.TokensPerMinute.ToString("N0", c) + " tokens/min  " + Money(f.CostPerHourUsd) + "/h");
                 lines.Add("Forecast " + f.ProjectedTokens.ToString("N0", c) + " tokens, " + Money(f.ProjectedCostUsd) + " at " + Time(f.BlockEnd));
                 string limit = f.LimitExceeded ? C(Red, "limit reached at " + Time(f.LimitReachedAt))

@@ -41,19 +41,19 @@ namespace RlmTokens
         public long? SessionTokens { get; set; }
 
         /// <summary>The session's cost at list prices; null when a model has no price.</summary>
-        public double? SessionCostUsd { get; set; }
+        public decimal? SessionCostUsd { get; set; }
 
         /// <summary>Claude Code's own session cost figure (cost.total_cost_usd of the input).</summary>
-        public double? ClaudeCostUsd { get; set; }
+        public decimal? ClaudeCostUsd { get; set; }
 
         /// <summary>Today's exact tokens over every transcript of the transcript roots.</summary>
         public long? TodayTokens { get; set; }
 
         /// <summary>Today's cost over every transcript of the transcript roots.</summary>
-        public double? TodayCostUsd { get; set; }
+        public decimal? TodayCostUsd { get; set; }
 
         /// <summary>The cost of the active 5-hour block; null when no block is active.</summary>
-        public double? BlockCostUsd { get; set; }
+        public decimal? BlockCostUsd { get; set; }
 
         /// <summary>When the active block started (UTC, on the hour).</summary>
         public DateTimeOffset? BlockStart { get; set; }

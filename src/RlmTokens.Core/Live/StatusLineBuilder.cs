@@ -144,7 +144,7 @@ namespace RlmTokens.Live
                 if (t.Cost is decimal c) { cost = checked((cost ?? 0m) + c); }
             }
             s.SessionTokens = tokens;
-            s.SessionCostUsd = cost is decimal v ? (double)v : (read.Entries.Count == 0 ? 0d : (double?)null);
+            s.SessionCostUsd = cost is decimal v ? Pricing.Usd.Exact(v) : (read.Entries.Count == 0 ? 0m : (decimal?)null);
 
             // The context: the newest main-chain response of the session's own transcript.
             UsageEntry? last = null;
@@ -215,8 +215,8 @@ namespace RlmTokens.Live
             IReadOnlyList<TranscriptUsageRow> rows = TranscriptReport.Build(upToNow.GetRange(start, upToNow.Count - start), blocks, request.Prices).Rows;
             if (rows.Count == 0) { return true; }
             TranscriptUsageRow current = rows[rows.Count - 1];
-            DateTimeOffset blockStart = new DateTimeOffset(DateTime.SpecifyKind(current.Start, DateTimeKind.Utc));
-            DateTimeOffset blockEnd = new DateTimeOffset(DateTime.SpecifyKind(current.End, DateTimeKind.Utc));
+            DateTimeOffset blockStart = current.Start;
+            DateTimeOffset blockEnd = current.End;
             if (blockEnd <= request.Now) { return true; }
             s.BlockCostUsd = current.CostUsd;
             s.BlockStart = blockStart;
@@ -297,7 +297,7 @@ namespace RlmTokens.Live
 
         private static string Paint(string text, string code, bool color) => color && code.Length > 0 ? code + text + Reset : text;
 
-        private static string Money(double? usd) => usd is double v ? "$" + v.ToString("0.00", CultureInfo.InvariantCulture) : "$?";
+        private static string Money(decimal? usd) => usd is decimal v ? "$" + v.ToString("0.00", CultureInfo.InvariantCulture) : "$?";
 
         /// <summary>Tokens in short form: 950, 12.3k, 1.2M.</summary>
         public static string Compact(long n)

@@ -25,7 +25,7 @@ namespace RlmTokens.Live
 
         public string? ProjectDir { get; set; }
 
-        public double? TotalCostUsd { get; set; }
+        public decimal? TotalCostUsd { get; set; }
 
         public long? ContextWindowSize { get; set; }
 
@@ -49,7 +49,7 @@ namespace RlmTokens.Live
                     ModelDisplayName = Str(Obj(root, "model"), "display_name"),
                     CurrentDir = Str(Obj(root, "workspace"), "current_dir"),
                     ProjectDir = Str(Obj(root, "workspace"), "project_dir"),
-                    TotalCostUsd = Num(Obj(root, "cost"), "total_cost_usd"),
+                    TotalCostUsd = Num(Obj(root, "cost"), "total_cost_usd") is double cost ? Pricing.Usd.FromDouble(cost) : null,
                     ContextWindowSize = Num(Obj(root, "context_window"), "context_window_size") is double w && w >= 1 && w < 1e12 ? (long)w : (long?)null,
                     Version = Str(root, "version"),
                 };

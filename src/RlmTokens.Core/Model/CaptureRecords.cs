@@ -31,7 +31,7 @@ namespace RlmTokens
         /// <summary>The local day whose daily file carries the session.</summary>
         public DateTime Date { get; set; }
 
-        public double CostUsd { get; set; }
+        public decimal CostUsd { get; set; }
 
         public long InputTokens { get; set; }
 
@@ -114,7 +114,7 @@ namespace RlmTokens
         /// <summary>RLM's running estimate of the session, whatever the precision of TotalTokens.</summary>
         public long EstimatedTokens { get; set; }
 
-        public double CostUsd { get; set; }
+        public decimal CostUsd { get; set; }
 
         public long Compactions { get; set; }
 
@@ -156,7 +156,7 @@ namespace RlmTokens
         public long TotalTokens { get; set; }
 
         /// <summary>The cost the record states; null when it states none (token-tracker.sh's <c>"cost": ,</c>).</summary>
-        public double? CostUsd { get; set; }
+        public decimal? CostUsd { get; set; }
 
         public double DurationSeconds { get; set; }
 
@@ -184,7 +184,7 @@ namespace RlmTokens
 
         public long TotalTokens { get; set; }
 
-        public double CostUsd { get; set; }
+        public decimal CostUsd { get; set; }
 
         public DateTimeOffset? First { get; set; }
 

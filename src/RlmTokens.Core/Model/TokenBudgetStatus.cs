@@ -49,15 +49,15 @@ namespace RlmTokens
         public BudgetUnit Unit { get; set; }
 
         /// <summary>Tokens or USD used in the period.</summary>
-        public double Used { get; set; }
+        public decimal Used { get; set; }
 
-        public double Limit { get; set; }
+        public decimal Limit { get; set; }
 
         /// <summary>Used as a percentage of Limit (0-100+, two decimals).</summary>
         public double Percent { get; set; }
 
         /// <summary>Limit minus Used, never below zero.</summary>
-        public double Remaining { get; set; }
+        public decimal Remaining { get; set; }
 
         public BudgetState State { get; set; }
 
@@ -68,10 +68,10 @@ namespace RlmTokens
         public string? Source { get; set; }
 
         /// <summary>First day of the period (for Session: the day the session started).</summary>
-        public DateTime From { get; set; }
+        public DateTimeOffset From { get; set; }
 
         /// <summary>Last day of the period (the -Date evaluated).</summary>
-        public DateTime To { get; set; }
+        public DateTimeOffset To { get; set; }
 
         /// <summary>The session checked (Session period only).</summary>
         public string? SessionId { get; set; }

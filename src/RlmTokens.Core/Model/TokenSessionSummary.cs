@@ -29,12 +29,12 @@ namespace RlmTokens
         /// <summary>Exact when the transcript was counted (input, output and cache tokens), else the estimate.</summary>
         public long TotalTokens { get; set; }
 
-        public double CostUsd { get; set; }
+        public decimal CostUsd { get; set; }
 
         /// <summary>RLM's running estimate, whatever the precision of TotalTokens.</summary>
         public long EstimatedTokens { get; set; }
 
-        public double EstimatedCostUsd { get; set; }
+        public decimal EstimatedCostUsd { get; set; }
 
         public long FilesRead { get; set; }
 

@@ -11,7 +11,7 @@ namespace RlmTokens
 
         public long TotalTokens { get; set; }
 
-        public double CostUsd { get; set; }
+        public decimal CostUsd { get; set; }
 
         /// <summary>Exact when every session entry of the day carries an exact count, Mixed when some do.</summary>
         public UsagePrecision Precision { get; set; }

@@ -73,7 +73,7 @@ namespace RlmTokens
 
         public long TotalTokens { get; set; }
 
-        public double CostUsd { get; set; }
+        public decimal? CostUsd { get; set; }
 
         /// <summary>Tasks the row covers (agent rows of RLM metrics), 0 when unknown.</summary>
         public long Tasks { get; set; }
@@ -118,7 +118,7 @@ namespace RlmTokens
 
         public long TotalTokens { get; set; }
 
-        public double CostUsd { get; set; }
+        public decimal? CostUsd { get; set; }
 
         /// <summary>Rows the file yields.</summary>
         public long Rows { get; set; }

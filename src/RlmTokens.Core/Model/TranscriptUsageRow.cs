@@ -17,10 +17,10 @@ namespace RlmTokens
         public string Breakdown { get; set; } = string.Empty;
 
         /// <summary>The first response in the group (for Block: the block's start, floored to the hour).</summary>
-        public DateTime Start { get; set; }
+        public DateTimeOffset Start { get; set; }
 
         /// <summary>The last response in the group (for Block: the block's end, five hours after its start).</summary>
-        public DateTime End { get; set; }
+        public DateTimeOffset End { get; set; }
 
         /// <summary>The project folder, when the group holds one project only.</summary>
         public string? Project { get; set; }
@@ -41,7 +41,7 @@ namespace RlmTokens
         public long TotalTokens { get; set; }
 
         /// <summary>USD at list prices; null when no response of the group has a known price.</summary>
-        public double? CostUsd { get; set; }
+        public decimal? CostUsd { get; set; }
 
         /// <summary>False when some response's model has no price (CostUsd then covers the priced ones only).</summary>
         public bool CostKnown { get; set; }
@@ -64,13 +64,13 @@ namespace RlmTokens
         public double? TokensPerMinute { get; set; }
 
         /// <summary>The active block: USD per hour at the same rate.</summary>
-        public double? CostPerHour { get; set; }
+        public decimal? CostPerHour { get; set; }
 
         /// <summary>The active block: its tokens at its end if the rate holds.</summary>
         public long? ProjectedTokens { get; set; }
 
         /// <summary>The active block: its cost at its end if the rate holds.</summary>
-        public double? ProjectedCostUsd { get; set; }
+        public decimal? ProjectedCostUsd { get; set; }
 
         /// <summary>Block rows with -TokenLimit: the limit (a number, or the largest past block's total).</summary>
         public long? TokenLimit { get; set; }

@@ -344,8 +344,9 @@ namespace RlmTokens.Optimization
                     UsageFigure? estimate = g.FirstOrDefault(u => (tokens ? u.TokensPrecision : u.CostPrecision) == UsagePrecision.Estimated && (tokens ? u.Tokens : u.CostUsd) > 0);
                     UsageFigure? exact = g.FirstOrDefault(u => (tokens ? u.TokensPrecision : u.CostPrecision) == UsagePrecision.Exact && (tokens ? u.Tokens : u.CostUsd) > 0);
                     if (estimate is null || exact is null || ReferenceEquals(estimate, exact)) { continue; }
-                    double est = tokens ? estimate.Tokens : estimate.CostUsd;
-                    double ex = tokens ? exact.Tokens : exact.CostUsd;
+                    // A ratio, not money: double.
+                    double est = tokens ? estimate.Tokens : (double)estimate.CostUsd;
+                    double ex = tokens ? exact.Tokens : (double)exact.CostUsd;
                     double variance = Math.Round((est - ex) / ex, 4);
                     if (Math.Abs(variance) <= settings.MaxVariance) { continue; }
                     string unit = tokens ? "tokens" : "USD";

@@ -119,7 +119,7 @@ namespace RlmTokens.OtherTrackers
                         InputTokens = input,
                         OutputTokens = output,
                         TotalTokens = Total(u.Get("total").Int64(), input, output),
-                        CostUsd = FirstNumber(s, "cost", "costUsd", "totalCost"),
+                        CostUsd = FirstMoney(s, "cost", "costUsd", "totalCost"),
                         DurationSeconds = Seconds(s.Get("duration")),
                         Precision = UsagePrecision.Exact,
                     });
@@ -136,7 +136,7 @@ namespace RlmTokens.OtherTrackers
                 InputTokens = totalIn,
                 OutputTokens = totalOut,
                 TotalTokens = total,
-                CostUsd = FirstNumber(root, "cost", "totalCost", "costUsd"),
+                CostUsd = FirstMoney(root, "cost", "totalCost", "costUsd"),
                 Precision = UsagePrecision.Exact,
             });
             JsonElement byAgent = root.Get("byAgent");
@@ -169,7 +169,7 @@ namespace RlmTokens.OtherTrackers
             string? session = FirstText(root, "session_id", "sessionId");
             string? model = FirstText(root, "model");
             string? command = FirstText(root, "command");
-            double totalCost = FirstNumber(root, "total_cost_usd", "total_cost", "cost_usd");
+            decimal? totalCost = FirstMoney(root, "total_cost_usd", "total_cost", "cost_usd");
             long reportTokens = root.Get("total_tokens").Int64();
             var agents = root.Get("agent_usage").Items().ToList();
             long agentTokens = agents.Sum(a => Total(a.Get("total_tokens").Int64(), a.Get("prompt_tokens").Int64(), a.Get("completion_tokens").Int64()));
@@ -178,9 +178,10 @@ namespace RlmTokens.OtherTrackers
             {
                 long input = a.Get("prompt_tokens").Int64(), output = a.Get("completion_tokens").Int64();
                 long total = Total(a.Get("total_tokens").Int64(), input, output);
-                double cost = a.Get("cost_usd").ValueKind != JsonValueKind.Undefined
-                    ? a.Get("cost_usd").Number()
-                    : basis > 0 ? Math.Round(totalCost * total / basis, 6) : 0;
+                // The agent's own cost, else its share of the report's by tokens; unknown (null) when the report has none.
+                decimal? cost = a.Get("cost_usd").ValueKind != JsonValueKind.Undefined
+                    ? a.Get("cost_usd").Money()
+                    : totalCost is decimal tc ? Share(tc, total, basis, file) : null;
                 rows.Add(new TokenUsageRecord
                 {
                     Scope = UsageScope.Agent,
@@ -227,7 +228,7 @@ namespace RlmTokens.OtherTrackers
                     InputTokens = input,
                     OutputTokens = output,
                     TotalTokens = Total(usage.Get("total").Int64(), input, output),
-                    CostUsd = FirstNumber(usage, "totalCost", "cost"),
+                    CostUsd = FirstMoney(usage, "totalCost", "cost"),
                     Precision = UsagePrecision.Exact,
                 });
                 JsonElement daily = usage.Get("dailyUsage");
@@ -298,7 +299,7 @@ namespace RlmTokens.OtherTrackers
                 row.InputTokens = v.Get("input").Int64();
                 row.OutputTokens = v.Get("output").Int64();
                 row.TotalTokens = Total(FirstInt(v, "total", "tokens", "tokensUsed"), row.InputTokens, row.OutputTokens);
-                row.CostUsd = FirstNumber(v, "cost", "totalCost");
+                row.CostUsd = FirstMoney(v, "cost", "totalCost");
                 row.Tasks = FirstInt(v, "tasks", "tasksCompleted", "count");
             }
             else
@@ -375,7 +376,7 @@ namespace RlmTokens.OtherTrackers
                     InputTokens = e.Tokens.Input,
                     OutputTokens = e.Tokens.Output,
                     TotalTokens = Total(e.Tokens.Total, e.Tokens.Input, e.Tokens.Output),
-                    CostUsd = e.Cost ?? 0,
+                    CostUsd = e.Cost,
                     DurationSeconds = e.Duration,
                     // As Get-TokenUsage -Log: records marked exact (Add-TokenUsage) are Exact, token-tracker.sh's are not.
                     Precision = e.Exact == true ? UsagePrecision.Exact : UsagePrecision.Estimated,
@@ -402,7 +403,11 @@ namespace RlmTokens.OtherTrackers
                 report.OutputTokens = additive.Sum(r => r.OutputTokens);
                 report.TotalTokens = additive.Sum(r => r.TotalTokens);
             }
-            if (report.CostUsd == 0) { report.CostUsd = Math.Round(additive.Sum(r => r.CostUsd), 6); }
+            // The file's cost, else the sum of its rows' known costs; unknown (null) when no row knows its cost.
+            if (report.CostUsd is null or 0 && additive.Any(r => r.CostUsd is not null))
+            {
+                report.CostUsd = Pricing.Usd.Sum(additive.Select(r => r.CostUsd ?? 0), 6, report.File ?? string.Empty);
+            }
             if (report.SessionId is null) { report.SessionId = rows.Select(r => r.SessionId).FirstOrDefault(s => s is not null); }
             if (report.Model is null)
             {
@@ -432,14 +437,23 @@ namespace RlmTokens.OtherTrackers
             return null;
         }
 
-        private static double FirstNumber(JsonElement e, params string[] names)
+        // The first of the named amounts the object holds; null (unknown, never 0) when it holds none.
+        private static decimal? FirstMoney(JsonElement e, params string[] names)
         {
             foreach (string n in names)
             {
                 JsonElement v = e.Get(n);
-                if (v.ValueKind == JsonValueKind.Number || v.ValueKind == JsonValueKind.String) { return v.Number(); }
+                if (v.ValueKind == JsonValueKind.Number || v.ValueKind == JsonValueKind.String) { return v.Money(); }
             }
-            return 0;
+            return null;
+        }
+
+        // A row's share of a file's cost, by tokens; 0 when the file counts no tokens.
+        private static decimal Share(decimal cost, long tokens, long basis, string file)
+        {
+            if (basis <= 0) { return 0; }
+            try { return Pricing.Usd.Exact(Math.Round(cost * tokens / basis, 6)); }
+            catch (OverflowException) { throw Numbers.OutOfRange(file, "cost_usd"); }
         }
 
         private static long FirstInt(JsonElement e, params string[] names)

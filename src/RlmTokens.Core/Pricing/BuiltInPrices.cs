@@ -102,44 +102,47 @@ namespace RlmTokens.Pricing
             yield return Tiered("gemini-1.5-flash", 0.075, 0.3, 0.01875, 0.15, 0.6, 0.0375, 128_000);
         }
 
-        // Divide (not multiply by 1e-6): 5 / 1e6 is exactly the double nearest 5e-6, as a literal would be.
-        private const double M = 1e6;
+        // The table is written in USD per million tokens; a double literal such as 0.3 converts to exactly
+        // 0.3m (decimal keeps a double's 15 significant digits), and the division by a million is exact.
+        private static decimal M(double perMillion) => (decimal)perMillion / 1_000_000m;
+
+        private static decimal? M(double? perMillion) => perMillion is double d ? M(d) : null;
 
         private static ModelPrice Claude(string model, double input, double output, double write5m, double read,
             double? inputHi = null, double? outputHi = null, double? write5mHi = null, double? readHi = null) => new ModelPrice
         {
             Model = model,
-            InputPerToken = input / M,
-            OutputPerToken = output / M,
-            CacheWrite5mPerToken = write5m / M,
-            CacheWrite1hPerToken = input / M * 2,
-            CacheReadPerToken = read / M,
-            InputAbove200kPerToken = inputHi / M,
-            OutputAbove200kPerToken = outputHi / M,
-            CacheWrite5mAbove200kPerToken = write5mHi / M,
-            CacheWrite1hAbove200kPerToken = inputHi / M * 2,
-            CacheReadAbove200kPerToken = readHi / M,
+            InputPerToken = M(input),
+            OutputPerToken = M(output),
+            CacheWrite5mPerToken = M(write5m),
+            CacheWrite1hPerToken = M(input) * 2,
+            CacheReadPerToken = M(read),
+            InputAbove200kPerToken = M(inputHi),
+            OutputAbove200kPerToken = M(outputHi),
+            CacheWrite5mAbove200kPerToken = M(write5mHi),
+            CacheWrite1hAbove200kPerToken = M(inputHi) * 2,
+            CacheReadAbove200kPerToken = M(readHi),
         };
 
         private static ModelPrice Plain(string model, double input, double output, double read) => new ModelPrice
         {
             Model = model,
-            InputPerToken = input / M,
-            OutputPerToken = output / M,
-            CacheWrite5mPerToken = input / M,
-            CacheWrite1hPerToken = input / M,
-            CacheReadPerToken = read / M,
+            InputPerToken = M(input),
+            OutputPerToken = M(output),
+            CacheWrite5mPerToken = M(input),
+            CacheWrite1hPerToken = M(input),
+            CacheReadPerToken = M(read),
         };
 
         private static ModelPrice Tiered(string model, double input, double output, double read, double inputHi, double outputHi, double readHi, long threshold = 200_000)
         {
             ModelPrice p = Plain(model, input, output, read);
             p.TierThreshold = threshold;
-            p.InputAbove200kPerToken = inputHi / M;
-            p.OutputAbove200kPerToken = outputHi / M;
-            p.CacheWrite5mAbove200kPerToken = inputHi / M;
-            p.CacheWrite1hAbove200kPerToken = inputHi / M;
-            p.CacheReadAbove200kPerToken = readHi / M;
+            p.InputAbove200kPerToken = M(inputHi);
+            p.OutputAbove200kPerToken = M(outputHi);
+            p.CacheWrite5mAbove200kPerToken = M(inputHi);
+            p.CacheWrite1hAbove200kPerToken = M(inputHi);
+            p.CacheReadAbove200kPerToken = M(readHi);
             return p;
         }
     }

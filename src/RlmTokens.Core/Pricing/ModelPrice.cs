@@ -21,35 +21,35 @@ namespace RlmTokens
     {
         public string Model { get; set; } = string.Empty;
 
-        public double InputPerToken { get; set; }
+        public decimal InputPerToken { get; set; }
 
-        public double OutputPerToken { get; set; }
+        public decimal OutputPerToken { get; set; }
 
         /// <summary>A 5-minute cache write.</summary>
-        public double CacheWrite5mPerToken { get; set; }
+        public decimal CacheWrite5mPerToken { get; set; }
 
         /// <summary>A 1-hour cache write (Anthropic: twice the input price).</summary>
-        public double CacheWrite1hPerToken { get; set; }
+        public decimal CacheWrite1hPerToken { get; set; }
 
-        public double CacheReadPerToken { get; set; }
+        public decimal CacheReadPerToken { get; set; }
 
-        public double? InputAbove200kPerToken { get; set; }
+        public decimal? InputAbove200kPerToken { get; set; }
 
-        public double? OutputAbove200kPerToken { get; set; }
+        public decimal? OutputAbove200kPerToken { get; set; }
 
-        public double? CacheWrite5mAbove200kPerToken { get; set; }
+        public decimal? CacheWrite5mAbove200kPerToken { get; set; }
 
-        public double? CacheWrite1hAbove200kPerToken { get; set; }
+        public decimal? CacheWrite1hAbove200kPerToken { get; set; }
 
-        public double? CacheReadAbove200kPerToken { get; set; }
+        public decimal? CacheReadAbove200kPerToken { get; set; }
 
         public long TierThreshold { get; set; } = 200_000;
 
         /// <summary>USD per million input tokens (for display).</summary>
-        public double InputPerMillion => InputPerToken * 1e6;
+        public decimal InputPerMillion => Pricing.Usd.Exact(InputPerToken * 1_000_000m);
 
         /// <summary>USD per million output tokens (for display).</summary>
-        public double OutputPerMillion => OutputPerToken * 1e6;
+        public decimal OutputPerMillion => Pricing.Usd.Exact(OutputPerToken * 1_000_000m);
 
         public PriceSource Source { get; set; }
 
@@ -61,17 +61,17 @@ namespace RlmTokens
 
         internal ModelPrice Clone(string model) { ModelPrice p = (ModelPrice)MemberwiseClone(); p.Model = model; return p; }
 
-        /// <summary>The cost of one request's usage.</summary>
-        public double Cost(long input, long output, long cacheWrite5m, long cacheWrite1h, long cacheRead) =>
+        /// <summary>The cost of one request's usage, exact to the per-token prices' digits (decimal arithmetic throws OverflowException past its range).</summary>
+        public decimal Cost(long input, long output, long cacheWrite5m, long cacheWrite1h, long cacheRead) =>
             Tier(input, InputPerToken, InputAbove200kPerToken)
             + Tier(output, OutputPerToken, OutputAbove200kPerToken)
             + Tier(cacheWrite5m, CacheWrite5mPerToken, CacheWrite5mAbove200kPerToken)
             + Tier(cacheWrite1h, CacheWrite1hPerToken, CacheWrite1hAbove200kPerToken)
             + Tier(cacheRead, CacheReadPerToken, CacheReadAbove200kPerToken);
 
-        private double Tier(long n, double basePrice, double? above)
+        private decimal Tier(long n, decimal basePrice, decimal? above)
         {
-            if (above is double a && n > TierThreshold)
+            if (above is decimal a && n > TierThreshold)
             {
                 return TierThreshold * basePrice + (n - TierThreshold) * a;
             }

@@ -53,13 +53,13 @@ namespace RlmTokens.Pricing
         /// Builds the effective table: built-in, then the LiteLLM file (when given), then costPerToken
         /// ("&lt;model&gt;-input" / "&lt;model&gt;-output", USD per token; when given).
         /// </summary>
-        public static PriceTable Create(string? priceFile, IDictionary<string, double>? costPerToken)
+        public static PriceTable Create(string? priceFile, IDictionary<string, decimal>? costPerToken)
         {
             return Create(priceFile, costPerToken, null);
         }
 
-        /// <summary>As <see cref="Create(string?, IDictionary{string, double}?)"/>, naming the config file the costPerToken came from (shown as its source).</summary>
-        public static PriceTable Create(string? priceFile, IDictionary<string, double>? costPerToken, string? configFile)
+        /// <summary>As <see cref="Create(string?, IDictionary{string, decimal}?)"/>, naming the config file the costPerToken came from (shown as its source).</summary>
+        public static PriceTable Create(string? priceFile, IDictionary<string, decimal>? costPerToken, string? configFile)
         {
             List<ModelPrice> prices = new List<ModelPrice>(BuiltInPrices.All());
             PriceTable table = new PriceTable(prices);
@@ -88,7 +88,7 @@ namespace RlmTokens.Pricing
         }
 
         /// <summary>The cost of one entry, or null when its model has no price.</summary>
-        public double? Cost(UsageEntry entry)
+        public decimal? Cost(UsageEntry entry)
         {
             ModelPrice? p = Find(entry.Model);
             return p?.Cost(entry.InputTokens, entry.OutputTokens, entry.CacheCreation5mTokens, entry.CacheCreation1hTokens, entry.CacheReadTokens);
@@ -158,10 +158,10 @@ namespace RlmTokens.Pricing
             }
         }
 
-        private void ApplyCostPerToken(IDictionary<string, double> costPerToken, string? configFile)
+        private void ApplyCostPerToken(IDictionary<string, decimal> costPerToken, string? configFile)
         {
             string asOf = DateOf(configFile);
-            foreach (KeyValuePair<string, double> kv in costPerToken)
+            foreach (KeyValuePair<string, decimal> kv in costPerToken)
             {
                 string key = kv.Key;
                 bool input = key.EndsWith("-input", StringComparison.OrdinalIgnoreCase);
@@ -187,9 +187,9 @@ namespace RlmTokens.Pricing
                     p.InputPerToken = kv.Value;
                     if (basis is null)
                     {
-                        p.CacheWrite5mPerToken = kv.Value * 1.25;
+                        p.CacheWrite5mPerToken = kv.Value * 1.25m;
                         p.CacheWrite1hPerToken = kv.Value * 2;
-                        p.CacheReadPerToken = kv.Value * 0.1;
+                        p.CacheReadPerToken = kv.Value * 0.1m;
                     }
                 }
                 else { p.OutputPerToken = kv.Value; }
@@ -219,14 +219,14 @@ namespace RlmTokens.Pricing
                     // LiteLLM's first entry documents the fields and prices nothing.
                     if (model.Value.ValueKind != JsonValueKind.Object || model.Name == "sample_spec") { continue; }
                     JsonElement e = model.Value;
-                    double? input = Num(e, "input_cost_per_token");
-                    double? output = Num(e, "output_cost_per_token");
+                    decimal? input = Num(e, "input_cost_per_token");
+                    decimal? output = Num(e, "output_cost_per_token");
                     if (input is null && output is null) { continue; }
-                    double i = input ?? 0;
+                    decimal i = input ?? 0;
                     // Gemini 1.5's higher rates start past 128k tokens, the others' past 200k.
                     bool tier128k = Num(e, "input_cost_per_token_above_128k_tokens") is not null && Num(e, "input_cost_per_token_above_200k_tokens") is null;
                     string above = tier128k ? "above_128k_tokens" : "above_200k_tokens";
-                    double? iHi = Num(e, "input_cost_per_token_" + above);
+                    decimal? iHi = Num(e, "input_cost_per_token_" + above);
                     ModelPrice p = new ModelPrice
                     {
                         Model = model.Name,
@@ -263,11 +263,12 @@ namespace RlmTokens.Pricing
             return result;
         }
 
-        private static double? Num(JsonElement e, string name)
+        // A price as the file writes it (3e-06, "3e-06"): a decimal of its digits; null when absent or past decimal's range.
+        private static decimal? Num(JsonElement e, string name)
         {
             if (!e.TryGetProperty(name, out JsonElement v)) { return null; }
-            if (v.ValueKind == JsonValueKind.Number) { return v.GetDouble(); }
-            if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) { return d; }
+            if (v.ValueKind == JsonValueKind.Number) { return v.TryGetDecimal(out decimal n) ? n : null; }
+            if (v.ValueKind == JsonValueKind.String && decimal.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out decimal d)) { return d; }
             return null;
         }
     }

@@ -36,7 +36,7 @@ namespace RlmTokens.Sessions
                             OutputTokens = m.OutputTokens,
                             CacheReadTokens = m.CacheReadTokens,
                             CacheWriteTokens = m.CacheWriteTokens,
-                            CostUsd = m.CostUsd is double c ? Math.Round(c, 6) : (double?)null,
+                            CostUsd = m.CostUsd is decimal c ? Math.Round(c, 6) : (decimal?)null,
                         });
                     }
                     exact.Total = exact.Input + exact.Output + exact.CacheRead + exact.CacheWrite;

@@ -87,8 +87,8 @@ namespace RlmTokens.Storage
         [JsonPropertyName("cache_write_tokens"), JsonConverter(typeof(FlexibleInt64Converter))]
         public long CacheWriteTokens { get; set; }
 
-        [JsonPropertyName("cost_usd")]
-        public double? CostUsd { get; set; }
+        [JsonPropertyName("cost_usd"), JsonConverter(typeof(FlexibleNullableDecimalConverter))]
+        public decimal? CostUsd { get; set; }
     }
 
     /// <summary>One element of compact-events.json.</summary>
@@ -185,8 +185,8 @@ namespace RlmTokens.Storage
         public TokenLogTokens Tokens { get; set; } = new TokenLogTokens();
 
         /// <summary>The cost in USD; null when the record leaves it empty (token-tracker.sh's <c>"cost": ,</c>).</summary>
-        [JsonPropertyName("cost"), JsonConverter(typeof(FlexibleNullableDoubleConverter))]
-        public double? Cost { get; set; }
+        [JsonPropertyName("cost"), JsonConverter(typeof(FlexibleNullableDecimalConverter))]
+        public decimal? Cost { get; set; }
 
         [JsonPropertyName("duration"), JsonConverter(typeof(FlexibleDoubleConverter))]
         public double Duration { get; set; }

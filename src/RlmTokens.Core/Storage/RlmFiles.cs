@@ -40,8 +40,8 @@ namespace RlmTokens.Storage
         [JsonPropertyName("by_operation"), JsonConverter(typeof(FlexibleListConverter<OperationEntry>))]
         public List<OperationEntry> ByOperation { get; set; } = new List<OperationEntry>();
 
-        [JsonPropertyName("estimated_cost_usd"), JsonConverter(typeof(FlexibleDoubleConverter))]
-        public double EstimatedCostUsd { get; set; }
+        [JsonPropertyName("estimated_cost_usd"), JsonConverter(typeof(FlexibleDecimalConverter))]
+        public decimal EstimatedCostUsd { get; set; }
     }
 
     internal sealed class EstimateTokens : RlmFileModel
@@ -199,8 +199,8 @@ namespace RlmTokens.Storage
         [JsonPropertyName("session_id"), JsonConverter(typeof(FlexibleStringConverter))]
         public string? SessionId { get; set; }
 
-        [JsonPropertyName("cost_usd"), JsonConverter(typeof(FlexibleDoubleConverter))]
-        public double CostUsd { get; set; }
+        [JsonPropertyName("cost_usd"), JsonConverter(typeof(FlexibleDecimalConverter))]
+        public decimal CostUsd { get; set; }
 
         [JsonPropertyName("estimated_tokens"), JsonConverter(typeof(FlexibleInt64Converter))]
         public long EstimatedTokens { get; set; }
@@ -216,8 +216,8 @@ namespace RlmTokens.Storage
 
     internal sealed class DailyTotals : RlmFileModel
     {
-        [JsonPropertyName("total_cost_usd"), JsonConverter(typeof(FlexibleDoubleConverter))]
-        public double TotalCostUsd { get; set; }
+        [JsonPropertyName("total_cost_usd"), JsonConverter(typeof(FlexibleDecimalConverter))]
+        public decimal TotalCostUsd { get; set; }
 
         [JsonPropertyName("estimated_tokens"), JsonConverter(typeof(FlexibleInt64Converter))]
         public long EstimatedTokens { get; set; }
@@ -228,8 +228,8 @@ namespace RlmTokens.Storage
 
     internal sealed class CostParsed : RlmFileModel
     {
-        [JsonPropertyName("total_cost_usd"), JsonConverter(typeof(FlexibleDoubleConverter))]
-        public double TotalCostUsd { get; set; }
+        [JsonPropertyName("total_cost_usd"), JsonConverter(typeof(FlexibleDecimalConverter))]
+        public decimal TotalCostUsd { get; set; }
 
         [JsonPropertyName("api_duration_seconds"), JsonConverter(typeof(FlexibleDoubleConverter))]
         public double ApiDurationSeconds { get; set; }
@@ -272,7 +272,7 @@ namespace RlmTokens.Storage
         public long BudgetMonthly { get; set; }
 
         [JsonPropertyName("costPerToken")]
-        public Dictionary<string, double>? CostPerToken { get; set; }
+        public Dictionary<string, decimal>? CostPerToken { get; set; }
 
         [JsonPropertyName("logFile"), JsonConverter(typeof(FlexibleStringConverter))]
         public string? LogFile { get; set; }
@@ -296,8 +296,8 @@ namespace RlmTokens.Storage
         [JsonPropertyName("subagentInputShare")] public double? SubagentInputShare { get; set; }
         [JsonPropertyName("defaultSubagentTokens")] public long? DefaultSubagentTokens { get; set; }
         [JsonPropertyName("subagentTokens")] public Dictionary<string, long>? SubagentTokens { get; set; }
-        [JsonPropertyName("inputUsdPerMillion")] public double? InputUsdPerMillion { get; set; }
-        [JsonPropertyName("outputUsdPerMillion")] public double? OutputUsdPerMillion { get; set; }
+        [JsonPropertyName("inputUsdPerMillion")] public decimal? InputUsdPerMillion { get; set; }
+        [JsonPropertyName("outputUsdPerMillion")] public decimal? OutputUsdPerMillion { get; set; }
         [JsonPropertyName("maxOperations")] public int? MaxOperations { get; set; }
     }
 }

@@ -11,6 +11,18 @@ namespace RlmTokens.Storage
             value.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
 
         /// <summary>
+        /// A wall-clock time of <paramref name="zone"/> (a DateTime of any kind, read as that zone's clock) as an
+        /// instant carrying the zone's offset at that moment (DESIGN.md section 6: every timestamp a DateTimeOffset).
+        /// A time skipped by a daylight-saving jump takes the offset from before the jump.
+        /// </summary>
+        public static DateTimeOffset InZone(DateTime wallClock, TimeZoneInfo zone)
+        {
+            DateTime t = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
+            TimeSpan offset = zone.IsInvalidTime(t) ? zone.GetUtcOffset(t.AddHours(-3)) : zone.GetUtcOffset(t);
+            return new DateTimeOffset(t, offset);
+        }
+
+        /// <summary>
         /// A calendar day written as ccusage writes it on its command line (-Since 20260801): exactly eight ASCII
         /// digits, yyyyMMdd, a real date. Anything else is false, so other forms stay PowerShell's to convert.
         /// </summary>

@@ -107,8 +107,8 @@ namespace RlmTokens.Storage
         [JsonPropertyName("total"), JsonConverter(typeof(FlexibleInt64Converter))]
         public long Total { get; set; }
 
-        [JsonPropertyName("cost_usd"), JsonConverter(typeof(FlexibleDoubleConverter))]
-        public double CostUsd { get; set; }
+        [JsonPropertyName("cost_usd"), JsonConverter(typeof(FlexibleDecimalConverter))]
+        public decimal CostUsd { get; set; }
 
         [JsonPropertyName("models"), JsonConverter(typeof(FlexibleListConverter<CaptureModelEntry>))]
         public List<CaptureModelEntry> Models { get; set; } = new List<CaptureModelEntry>();

@@ -324,8 +324,8 @@ namespace RlmTokens.Transcripts
                 }
                 if (prices is not null)
                 {
-                    double? c = prices.Cost(e);
-                    if (c is double v) { t.Cost = CheckedSums.AddCost(t.Cost, v, e); }
+                    decimal? c = prices.Cost(e);
+                    if (c is decimal v) { t.Cost = CheckedSums.AddCost(t.Cost, v, e); }
                     else { t.CostKnown = false; }
                 }
             }
@@ -339,12 +339,12 @@ namespace RlmTokens.Transcripts
     internal static class CheckedSums
     {
         /// <summary><paramref name="sum"/> plus one response's cost, in decimal; NumberOutOfRange when the cost is not a finite non-negative number or the sum leaves decimal's range.</summary>
-        public static decimal? AddCost(decimal? sum, double cost, UsageEntry e)
+        public static decimal? AddCost(decimal? sum, decimal cost, UsageEntry e)
         {
             try
             {
-                if (double.IsNaN(cost) || double.IsInfinity(cost) || cost < 0) { throw new OverflowException(); }
-                return checked((sum ?? 0m) + (decimal)cost);
+                if (cost < 0) { throw new OverflowException(); }
+                return (sum ?? 0m) + cost;
             }
             catch (OverflowException)
             {

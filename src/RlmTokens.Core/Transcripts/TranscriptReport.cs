@@ -310,8 +310,8 @@ namespace RlmTokens.Transcripts
                 groups.Add(key, g);
             }
             g.Add(e);
-            double? cost = PriceOf(prices, e);
-            if (cost is double c) { g.Cost = CheckedSums.AddCost(g.Cost, c, e); }
+            decimal? cost = PriceOf(prices, e);
+            if (cost is decimal c) { g.Cost = CheckedSums.AddCost(g.Cost, c, e); }
             else
             {
                 g.CostKnown = false;
@@ -324,7 +324,7 @@ namespace RlmTokens.Transcripts
         [ThreadStatic] private static PriceTable? t_lastTable;
 
         // Entries come in runs of one model: skip the table lookup while the model repeats.
-        private static double? PriceOf(PriceTable prices, UsageEntry e)
+        private static decimal? PriceOf(PriceTable prices, UsageEntry e)
         {
             if (!ReferenceEquals(t_lastTable, prices) || !string.Equals(t_lastModel, e.Model, StringComparison.Ordinal))
             {
@@ -438,10 +438,13 @@ namespace RlmTokens.Transcripts
                 if (minutes <= 0) { return; }
                 double perMinute = row.TotalTokens / minutes;
                 row.TokensPerMinute = Math.Round(perMinute, 1);
-                if (row.CostUsd is double cost) { row.CostPerHour = cost / minutes * 60; }
+                // Money rates in decimal, to the nano-dollar (nine decimals, as the ledger keeps money) (the minutes are a double: the rate is not exact anyway).
+                decimal perHour = (decimal)(60 / minutes);
+                decimal hoursLeft = (decimal)(left / 60);
+                if (row.CostUsd is decimal cost) { row.CostPerHour = Pricing.Usd.Exact(Math.Round(cost * perHour, 9)); }
                 try { row.ProjectedTokens = checked(row.TotalTokens + (long)Math.Round(perMinute * left)); }
                 catch (OverflowException) { throw Errors.Numbers.OutOfRange(row.Key, "token counts"); }
-                if (row.CostUsd is double c) { row.ProjectedCostUsd = c + c / minutes * left; }
+                if (row.CostUsd is decimal c) { row.ProjectedCostUsd = Pricing.Usd.Exact(Math.Round(c + c * perHour * hoursLeft, 9)); }
             }
 
             public TranscriptUsageRow ToRow(string key, UsageGrouping grouping, TimeZoneInfo zone)
@@ -452,8 +455,9 @@ namespace RlmTokens.Transcripts
                 {
                     GroupBy = grouping,
                     Key = key,
-                    Start = TimeZoneInfo.ConvertTimeFromUtc(start, zone),
-                    End = TimeZoneInfo.ConvertTimeFromUtc(end, zone),
+                    // Instants with the report zone's offset at each (DESIGN.md section 6), so ToUniversalTime() is right.
+                    Start = TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)), zone),
+                    End = TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(end, DateTimeKind.Utc)), zone),
                     Project = _manyProjects ? null : _project,
                     Sessions = _sessions.Count,
                     Responses = Responses,
@@ -462,7 +466,7 @@ namespace RlmTokens.Transcripts
                     CacheCreationTokens = CacheCreate,
                     CacheReadTokens = CacheRead,
                     TotalTokens = Input + Output + CacheCreate + CacheRead,
-                    CostUsd = Cost is decimal c ? (double)c : (double?)null,
+                    CostUsd = Pricing.Usd.Exact(Cost),
                     CostKnown = CostKnown,
                     Models = string.Join(", ", SortedModels()),
                     Agents = AgentList(),

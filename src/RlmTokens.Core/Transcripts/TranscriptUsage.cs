@@ -48,7 +48,7 @@ namespace RlmTokens.Transcripts
         public static Outcome<PriceTable> LoadPrices(Workspace? workspace, string? priceFile)
         {
             List<RlmTokensException> problems = new List<RlmTokensException>();
-            IDictionary<string, double>? costPerToken = null;
+            IDictionary<string, decimal>? costPerToken = null;
             if (workspace is not null && File.Exists(workspace.ConfigFile))
             {
                 try

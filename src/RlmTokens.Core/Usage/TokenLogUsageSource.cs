@@ -42,7 +42,7 @@ namespace RlmTokens.Usage
                     Date = g.Min(x => x.Day),
                     Tokens = g.Sum(x => x.Record.TotalTokens),
                     // A record without a cost (token-tracker.sh's "cost": ,) is priced from its tokens, as an estimate.
-                    CostUsd = Math.Round(g.Sum(x => x.Record.CostUsd ?? log.EstimateCost(x.Record)), 6),
+                    CostUsd = Pricing.Usd.Sum(g.Select(x => x.Record.CostUsd ?? log.EstimateCost(x.Record)), 6, g.Key),
                     TokensPrecision = UsageCombiner.Precision(g.Select(x => x.Record.Precision)),
                     CostPrecision = UsageCombiner.Precision(g.Select(x => x.Record.CostUsd is null ? UsagePrecision.Estimated : x.Record.Precision)),
                     Source = Name,

@@ -59,7 +59,7 @@ namespace RlmTokens.Usage
                 foreach (UsageEntry e in session)
                 {
                     tokens = CheckedSums.Add(tokens, e.TotalTokens, e.SourceFile ?? session.Key);
-                    if (_prices.Cost(e) is double c) { cost = CheckedSums.AddCost(cost, c, e); }
+                    if (_prices.Cost(e) is decimal c) { cost = CheckedSums.AddCost(cost, c, e); }
                 }
                 figures.Add(new UsageFigure
                 {
@@ -67,7 +67,7 @@ namespace RlmTokens.Usage
                     SessionId = session.Key.Length == 0 ? null : session.Key,
                     Date = query.DayOf(new DateTimeOffset(DateTime.SpecifyKind(first, DateTimeKind.Utc))),
                     Tokens = tokens,
-                    CostUsd = (double)Math.Round(cost ?? 0m, 6),
+                    CostUsd = Math.Round(cost ?? 0m, 6),
                     TokensPrecision = UsagePrecision.Exact,
                     CostPrecision = UsagePrecision.Estimated,
                     Source = Name,

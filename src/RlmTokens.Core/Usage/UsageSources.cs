@@ -28,7 +28,7 @@ namespace RlmTokens.Usage
 
         public long Tokens { get; set; }
 
-        public double CostUsd { get; set; }
+        public decimal CostUsd { get; set; }
 
         public UsagePrecision TokensPrecision { get; set; }
 
@@ -133,7 +133,7 @@ namespace RlmTokens.Usage
     {
         public long Tokens { get; set; }
 
-        public double CostUsd { get; set; }
+        public decimal CostUsd { get; set; }
 
         public UsagePrecision TokensPrecision { get; set; }
 
@@ -167,11 +167,11 @@ namespace RlmTokens.Usage
                 return (order is null ? used.OrderBy(n => n, StringComparer.Ordinal) : order.Select(s => s.Name).Where(used.Contains)).ToList();
             }
             long tokenSum;
-            double costSum;
+            decimal costSum;
             try
             {
                 tokenSum = tokens.Values.Sum(e => e.Tokens);
-                costSum = (double)Math.Round(cost.Values.Sum(e => (decimal)e.CostUsd), 6);
+                costSum = Math.Round(cost.Values.Sum(e => e.CostUsd), 6);
             }
             catch (OverflowException)
             {

@@ -59,7 +59,7 @@ namespace RlmTokens.Cmdlets.Tests
             string twice = ws.Read("RLM/progress/token-usage/daily-2026-11-22.json");
 
             Assert.Equal(once, twice);
-            Assert.Equal(1234.56, first.CostUsd, 6);
+            Assert.Equal(1234.56m, first.CostUsd, 6);
             Assert.Equal("claude-haiku-4-5, claude-sonnet-4-6", first.Models);
             using JsonDocument daily = Capture.Doc(ws, "RLM/progress/token-usage/daily-2026-11-22.json");
             JsonElement totals = daily.RootElement.GetProperty("totals");

@@ -68,7 +68,7 @@ namespace RlmTokens.Cmdlets.Tests
                 Assert.Equal(days[i].Date, DateTime.ParseExact(r[0], "yyyy-MM-dd", CultureInfo.InvariantCulture));
                 Assert.Equal(days[i].Sessions, long.Parse(r[1], CultureInfo.InvariantCulture));
                 Assert.Equal(days[i].TotalTokens, long.Parse(r[2], CultureInfo.InvariantCulture));
-                Assert.Equal(days[i].CostUsd, double.Parse(r[3], CultureInfo.InvariantCulture));
+                Assert.Equal(days[i].CostUsd, decimal.Parse(r[3], CultureInfo.InvariantCulture));
                 Assert.Equal(days[i].Precision, Enum.Parse<UsagePrecision>(r[4]));
                 Assert.Equal(days[i].Workspace, r[5]);
             }
@@ -94,7 +94,7 @@ namespace RlmTokens.Cmdlets.Tests
                 Assert.Equal(days[i].Date, DateTime.Parse(o.GetProperty("Date").GetString()!, CultureInfo.InvariantCulture));
                 Assert.Equal(days[i].Sessions, o.GetProperty("Sessions").GetInt64());
                 Assert.Equal(days[i].TotalTokens, o.GetProperty("TotalTokens").GetInt64());
-                Assert.Equal(days[i].CostUsd, o.GetProperty("CostUsd").GetDouble());
+                Assert.Equal(days[i].CostUsd, o.GetProperty("CostUsd").GetDecimal());
                 Assert.Equal(days[i].Precision.ToString(), o.GetProperty("Precision").GetString());
             }
         }

@@ -32,7 +32,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(new[] { (10L, 200L, 1000L, 5000L), (3100L, 1050L, 0L, 2000L), (8350L, 920L, 0L, 4000L), (750L, 560L, 3000L, 12300L) },
                 rows.Select(r => (r.InputTokens, r.OutputTokens, r.CacheCreationTokens, r.CacheReadTokens)));
             Assert.Equal(new[] { 1L, 5L, 3L, 2L }, rows.Select(r => r.Responses));
-            double[] costs = { 0.00828, 0.014625, 0.017005, 0.0235125 };
+            decimal[] costs = { 0.00828m, 0.014625m, 0.017005m, 0.0235125m };
             for (int i = 0; i < costs.Length; i++) { Assert.Equal(costs[i], rows[i].CostUsd!.Value, 9); }
 
             var day = ps.RunAs<TranscriptUsageRow>(Read + "-Since 2026-11-20 -Until 2026-11-20", Agents).Single();
@@ -126,8 +126,8 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal((UsageGrouping.Block, "2026-11-20 11:00", true, 270.0), (active.GroupBy, active.Key, active.IsActive, active.MinutesLeft!.Value));
             Assert.Equal(33_220, active.TokensPerMinute);
             Assert.Equal(16_610 + 33_220 * 270, active.ProjectedTokens);
-            Assert.Equal(0.0235125 * 120, active.CostPerHour!.Value, 9);
-            Assert.Equal(0.0235125 * 541, active.ProjectedCostUsd!.Value, 9);
+            Assert.Equal(0.0235125m * 120, active.CostPerHour!.Value, 9);
+            Assert.Equal(0.0235125m * 541, active.ProjectedCostUsd!.Value, 9);
             Assert.Equal((1_000_000L, 1.661), (active.TokenLimit!.Value, active.PercentOfLimit!.Value));
 
             // Codex: the 11-20 block (4,900 tokens) is past at noon on the 21st; the 11-21 block (1,250) is active.

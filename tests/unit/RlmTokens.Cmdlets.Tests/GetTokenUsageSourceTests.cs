@@ -70,7 +70,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.True(first.Success);
             Assert.Null(first.Error);
             Assert.Equal(new DateTimeOffset(2026, 11, 20, 10, 15, 0, TimeSpan.Zero), first.Timestamp);
-            Assert.Equal(0.0531, Math.Round(rows.Take(6).Sum(r => r.CostUsd), 4));
+            Assert.Equal(0.0531m, Math.Round(rows.Take(6).Sum(r => r.CostUsd!.Value), 4));
             TokenUsageRecord failed = rows[7];
             Assert.Equal(("progress", "update"), (failed.Agent, failed.Command));
             Assert.False(failed.Success);
@@ -88,7 +88,7 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.Empty(ps.Errors);
             Assert.Equal(2, reports.Count);
-            Assert.Equal(("init", 20770L, 0.0531, 6L, 0L, 6L), (reports[0].Command, reports[0].TotalTokens, reports[0].CostUsd, reports[0].Succeeded, reports[0].Failed, reports[0].Rows));
+            Assert.Equal(("init", 20770L, 0.0531m, 6L, 0L, 6L), (reports[0].Command, reports[0].TotalTokens, reports[0].CostUsd, reports[0].Succeeded, reports[0].Failed, reports[0].Rows));
             Assert.Equal(45.2, reports[0].DurationSeconds);
             Assert.Equal(new DateTimeOffset(2026, 11, 20, 10, 15, 45, TimeSpan.Zero), reports[0].EndTime);
             Assert.Equal(("update", 1L, 1L), (reports[1].Command, reports[1].Succeeded, reports[1].Failed));
@@ -107,7 +107,7 @@ namespace RlmTokens.Cmdlets.Tests
             TokenUsageRecord r = rows[0];
             Assert.Equal(("TASK-101", "architect", "claude-opus-4"), (r.Task, r.Agent, r.Model));
             Assert.Equal((22100L, 6400L, 28500L), (r.InputTokens, r.OutputTokens, r.TotalTokens));
-            Assert.Equal(0.8115, r.CostUsd);
+            Assert.Equal(0.8115m, r.CostUsd);
             Assert.Equal(412, r.DurationSeconds);
             Assert.Equal(104340, rows.Take(6).Sum(x => x.TotalTokens));
             Assert.Equal(UsagePrecision.Estimated, r.Precision); // token-tracker.sh records carry no "exact" mark
@@ -146,7 +146,7 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.Empty(ps.Errors);
             TokenUsageRecord total = Assert.Single(rows, r => r.Scope == UsageScope.Total);
-            Assert.Equal((78400L, 25940L, 104340L, 1.3371), (total.InputTokens, total.OutputTokens, total.TotalTokens, total.CostUsd));
+            Assert.Equal((78400L, 25940L, 104340L, 1.3371m), (total.InputTokens, total.OutputTokens, total.TotalTokens, total.CostUsd));
             Assert.Equal(new[] { 61500L, 41680L, 1160L }, rows.Where(r => r.Scope == UsageScope.Day).Select(r => r.TotalTokens));
             Assert.Equal(new DateTimeOffset(2026, 11, 18, 0, 0, 0, TimeSpan.Zero), rows.First(r => r.Scope == UsageScope.Day).Timestamp);
             var agents = rows.Where(r => r.Scope == UsageScope.Agent).ToList();

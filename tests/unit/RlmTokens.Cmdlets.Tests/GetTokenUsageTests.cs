@@ -59,7 +59,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(7, days.Count);
             Assert.Equal(new DateTime(2026, 11, 16), days[0].Date);
             Assert.Equal(new long[] { 2, 3, 1, 2, 4, 1, 2 }, days.Select(d => d.Sessions).ToArray());
-            Assert.Equal(38.28, Math.Round(days.Sum(d => d.CostUsd), 2));
+            Assert.Equal(38.28m, Math.Round(days.Sum(d => d.CostUsd), 2));
             Assert.All(days, d => Assert.Equal(UsagePrecision.Estimated, d.Precision));
         }
 

@@ -26,7 +26,7 @@ namespace RlmTokens.Cmdlets.Tests
                 JsonElement e = expected.GetProperty("days").GetProperty(row.Key);
                 Assert.Equal(e.GetProperty("output").GetInt64(), row.OutputTokens);
                 Assert.Equal(e.GetProperty("cacheRead").GetInt64(), row.CacheReadTokens);
-                Assert.Equal(e.GetProperty("cost").GetDouble(), row.CostUsd!.Value, 9);
+                Assert.Equal(e.GetProperty("cost").GetDecimal(), row.CostUsd!.Value, 9);
                 Assert.Equal(UsagePrecision.Exact, row.Precision);
             }
 
@@ -113,8 +113,8 @@ namespace RlmTokens.Cmdlets.Tests
             using var ws = new TempWorkspace();
             using var ps = new PowerShellHost(ws.Root);
             ModelPrice p = ps.RunAs<ModelPrice>("Get-TokenPrice -Model claude-sonnet-4-5-20250929").Single();
-            Assert.Equal(3e-6, p.InputPerToken, 15);
-            Assert.Equal(6e-6, p.InputAbove200kPerToken!.Value, 15);
+            Assert.Equal(3e-6m, p.InputPerToken, 15);
+            Assert.Equal(6e-6m, p.InputAbove200kPerToken!.Value, 15);
             var opus = ps.RunAs<ModelPrice>("'claude-opus*' | Get-TokenPrice");
             Assert.True(opus.Count >= 3);
             Assert.All(opus, o => Assert.StartsWith("claude-opus", o.Model));
@@ -128,7 +128,7 @@ namespace RlmTokens.Cmdlets.Tests
             ws.Write("prices.json", "{ \"my-model\": { \"input_cost_per_token\": 1e-7, \"output_cost_per_token\": 2e-7 } }", bom: false);
             using var ps = new PowerShellHost(ws.Root);
             ModelPrice haiku = ps.RunAs<ModelPrice>("Get-TokenPrice claude-haiku-4-5").Single();
-            Assert.Equal(2e-6, haiku.InputPerToken, 15);
+            Assert.Equal(2e-6m, haiku.InputPerToken, 15);
             Assert.Equal(PriceSource.ProjectConfig, haiku.Source);
             ModelPrice mine = ps.RunAs<ModelPrice>("Get-TokenPrice my-model -PriceFile ./prices.json").Single();
             Assert.Equal(PriceSource.PriceFile, mine.Source);

@@ -81,7 +81,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Null(s.Problem);
             Assert.Equal(session.TotalTokens, s.SessionTokens);
             Assert.Equal(session.CostUsd!.Value, s.SessionCostUsd!.Value, 9);
-            Assert.Equal(0.42, s.ClaudeCostUsd);
+            Assert.Equal(0.42m, s.ClaudeCostUsd);
             Assert.Equal(today.TotalTokens, s.TodayTokens);
             Assert.Equal(today.CostUsd!.Value, s.TodayCostUsd!.Value, 9);
             Assert.Equal(block.CostUsd!.Value, s.BlockCostUsd!.Value, 9);

@@ -51,7 +51,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(UsagePrecision.Estimated, t.Precision);
             Assert.Equal("DailyFiles", t.Source);
             TokenBudgetStatus u = statuses.Single(s => s.Unit == BudgetUnit.Usd);
-            Assert.Equal(usd, u.Used);
+            Assert.Equal((decimal)usd, u.Used);
             Assert.Equal(10, u.Limit);
             Assert.Equal(expected, u.State);
             Assert.Equal(UsagePrecision.Exact, u.Precision);
@@ -76,7 +76,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(new System.DateTime(2026, 11, 1), month.From);
             Assert.Equal(new System.DateTime(2026, 11, 20), month.To);
             Assert.Equal(BudgetState.Ok, month.State);
-            Assert.Equal(10.5, statuses[3].Used);
+            Assert.Equal(10.5m, statuses[3].Used);
         }
 
         [Fact]

@@ -85,7 +85,7 @@ namespace RlmTokens.Cmdlets.Tests
             TokenBudgetStatus t = ps.RunAs<TokenBudgetStatus>("Test-TokenBudget -Period Daily -Date 2026-11-20").Single();
 
             Assert.Empty(ps.Errors);
-            Assert.Equal((16620d, BudgetState.Exceeded, "TokenLog"), (t.Used, t.State, t.Source));
+            Assert.Equal((16620m, BudgetState.Exceeded, "TokenLog"), (t.Used, t.State, t.Source));
             Assert.False((bool)ps.RunClean("Test-TokenBudget -Period Daily -Date 2026-11-20 -Quiet").Single().BaseObject);
         }
 
@@ -100,7 +100,7 @@ namespace RlmTokens.Cmdlets.Tests
             TokenBudgetStatus t = ps.RunAs<TokenBudgetStatus>("Test-TokenBudget -Period Daily -Date 2026-11-20").Single();
 
             Assert.Empty(ps.Errors);
-            Assert.Equal((16620d, BudgetState.Exceeded, "RlmMetrics", UsagePrecision.Estimated), (t.Used, t.State, t.Source, t.Precision));
+            Assert.Equal((16620m, BudgetState.Exceeded, "RlmMetrics", UsagePrecision.Estimated), (t.Used, t.State, t.Source, t.Precision));
         }
 
         [Fact]
@@ -115,8 +115,8 @@ namespace RlmTokens.Cmdlets.Tests
             var statuses = ps.RunAs<TokenBudgetStatus>("Test-TokenBudget -Date 2026-11-20 -Limit 100000 -LimitUsd 1");
 
             Assert.Empty(ps.Errors);
-            Assert.Equal(16620d, statuses.Single(s => s.Unit == BudgetUnit.Tokens).Used);
-            Assert.Equal(0.1416, statuses.Single(s => s.Unit == BudgetUnit.Usd).Used, 6);
+            Assert.Equal(16620m, statuses.Single(s => s.Unit == BudgetUnit.Tokens).Used);
+            Assert.Equal(0.1416m, statuses.Single(s => s.Unit == BudgetUnit.Usd).Used, 6);
         }
     }
 
@@ -191,7 +191,7 @@ namespace RlmTokens.Cmdlets.Tests
 
             // Both files hold the three records; the day counts them once.
             Assert.Contains("\"2026-11-20\": 16620", ws.Read(TrackerFiles.Metrics), StringComparison.Ordinal);
-            Assert.Equal((16620d, "TokenLog"), (t.Used, t.Source));
+            Assert.Equal((16620m, "TokenLog"), (t.Used, t.Source));
         }
     }
 }

@@ -35,9 +35,9 @@ namespace RlmTokens.Cmdlets.Tests
             File.WriteAllBytes(file, bytes);
         }
 
-        private static double BudgetTokens(PowerShellHost ps, string cacheArguments)
+        private static decimal BudgetTokens(PowerShellHost ps, string cacheArguments)
         {
-            double used = ps.RunAs<TokenBudgetStatus>("Test-TokenBudget -Period Daily -Date 2026-11-20 -Limit 1000000 -TranscriptRoot transcripts " + cacheArguments).Single().Used;
+            decimal used = ps.RunAs<TokenBudgetStatus>("Test-TokenBudget -Period Daily -Date 2026-11-20 -Limit 1000000 -TranscriptRoot transcripts " + cacheArguments).Single().Used;
             Assert.Empty(ps.Errors);
             return used;
         }

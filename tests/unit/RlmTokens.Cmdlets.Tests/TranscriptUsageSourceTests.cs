@@ -45,12 +45,12 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(UsagePrecision.Exact, tokens.Precision);
             Assert.Equal("Transcripts", tokens.Source);
             TokenBudgetStatus usd = statuses.Single(s => s.Unit == BudgetUnit.Usd);
-            Assert.Equal(2.0, usd.Used); // the captured /cost is exact, the transcript's price an estimate
+            Assert.Equal(2.0m, usd.Used); // the captured /cost is exact, the transcript's price an estimate
             Assert.Equal(UsagePrecision.Exact, usd.Precision);
             Assert.Equal("DailyFiles", usd.Source);
 
             TokenBudgetStatus without = ps.RunAs<TokenBudgetStatus>("Test-TokenBudget -Period Daily -Date 2026-11-20 -Limit 1000000").Single();
-            Assert.Equal((100000.0, UsagePrecision.Estimated), (without.Used, without.Precision));
+            Assert.Equal((100000.0m, UsagePrecision.Estimated), (without.Used, without.Precision));
         }
 
         [Fact]
@@ -69,9 +69,9 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.Empty(ps.Errors);
             TokenBudgetStatus session = statuses.Single(s => s.Period == BudgetPeriod.Session);
-            Assert.Equal(("SESSION-2026-11-20-095500", 12800.0, UsagePrecision.Exact, "Transcripts"), (session.SessionId, session.Used, session.Precision, session.Source));
+            Assert.Equal(("SESSION-2026-11-20-095500", 12800.0m, UsagePrecision.Exact, "Transcripts"), (session.SessionId, session.Used, session.Precision, session.Source));
             TokenBudgetStatus day = statuses.Single(s => s.Period == BudgetPeriod.Daily);
-            Assert.Equal(12800.0, day.Used); // not 12,800 + 60,000 + 100,000: one session, three figures
+            Assert.Equal(12800.0m, day.Used); // not 12,800 + 60,000 + 100,000: one session, three figures
         }
 
         [Fact]

@@ -62,20 +62,20 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(block.CostUsd!.Value, f.BlockCostUsd!.Value, 12);
 
             Assert.Equal(30_000, f.BlockTokens);
-            Assert.Equal(0.12545, f.BlockCostUsd!.Value, 9);
+            Assert.Equal(0.12545m, f.BlockCostUsd!.Value, 9);
             Assert.Equal(DateTimeOffset.Parse("2026-09-02T10:00:00Z"), f.BlockStart);
             Assert.Equal(DateTimeOffset.Parse("2026-09-02T15:00:00Z"), f.BlockEnd);
             Assert.Equal(150, f.MinutesElapsed, 9);
             Assert.Equal(150, f.MinutesLeft, 9);
             Assert.Equal(200, f.TokensPerMinute, 9);
-            Assert.Equal(0.05018, f.CostPerHourUsd!.Value, 9);
+            Assert.Equal(0.05018m, f.CostPerHourUsd!.Value, 9);
             Assert.Equal(60_000, f.ProjectedTokens);
-            Assert.Equal(0.2509, f.ProjectedCostUsd!.Value, 9);
+            Assert.Equal(0.2509m, f.ProjectedCostUsd!.Value, 9);
 
             Assert.Equal(MonitorPlan.Pro, f.Plan);
             Assert.Equal(MonitorLimitSource.Plan, f.LimitSource);
             Assert.Equal(44_000, f.TokenLimit);
-            Assert.Equal(18.0, f.CostLimitUsd);
+            Assert.Equal(18.0m, f.CostLimitUsd);
             Assert.Equal(14_000, f.TokensLeft);
             Assert.Equal(30_000 * 100.0 / 44_000, f.PercentUsed, 9);
             Assert.False(f.LimitExceeded);
@@ -84,7 +84,7 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.Equal(60_000, f.TodayTokens);
             Assert.Equal(150_000, f.MonthTokens);
-            Assert.Equal(0.12545 + 30_000 * 3e-6, f.TodayCostUsd!.Value, 9);
+            Assert.Equal(0.12545m + 30_000 * 3e-6m, f.TodayCostUsd!.Value, 9);
             Assert.Equal("claude-haiku-4-5 67%, claude-sonnet-4-5 33%", f.TopModels);
             Assert.Equal(3, f.PastBlocks);
             Assert.Equal(UsagePrecision.Exact, f.Precision);
@@ -120,7 +120,7 @@ namespace RlmTokens.Cmdlets.Tests
             TokenMonitorFrame f = ps.RunAs<TokenMonitorFrame>("Watch-TokenUsage -Once -Plan Custom -TokenLimit 25000 -CostLimit 5 -Now $args[0] -TranscriptRoot $args[1] -TimeZone UTC -NoCache", Now, root).Single();
             Assert.Empty(ps.Errors);
             Assert.Equal(MonitorLimitSource.Custom, f.LimitSource);
-            Assert.Equal(5.0, f.CostLimitUsd);
+            Assert.Equal(5.0m, f.CostLimitUsd);
             Assert.True(f.LimitExceeded);
             Assert.Equal(-5_000, f.TokensLeft);
             // 10,000 after 10:20, 30,000 after 11:50: the 11:50 response crossed 25,000.

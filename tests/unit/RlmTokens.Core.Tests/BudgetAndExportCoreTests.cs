@@ -10,7 +10,7 @@ namespace RlmTokens.Core.Tests
 {
     public sealed class BudgetAndExportCoreTests
     {
-        private static UsageFigure F(string key, string source, long tokens, double cost, UsagePrecision tp, UsagePrecision cp) =>
+        private static UsageFigure F(string key, string source, long tokens, decimal cost, UsagePrecision tp, UsagePrecision cp) =>
             new UsageFigure { Key = key, SessionId = key, Source = source, Tokens = tokens, CostUsd = cost, TokensPrecision = tp, CostPrecision = cp };
 
         [Fact]
@@ -18,15 +18,15 @@ namespace RlmTokens.Core.Tests
         {
             var figures = new[]
             {
-                F("S-1", "DailyFiles", 100000, 2.0, UsagePrecision.Estimated, UsagePrecision.Exact),
-                F("S-1", "Transcripts", 12800, 1.1, UsagePrecision.Exact, UsagePrecision.Estimated),
-                F("S-2", "OpenSession", 500, 0.01, UsagePrecision.Estimated, UsagePrecision.Estimated),
+                F("S-1", "DailyFiles", 100000, 2.0m, UsagePrecision.Estimated, UsagePrecision.Exact),
+                F("S-1", "Transcripts", 12800, 1.1m, UsagePrecision.Exact, UsagePrecision.Estimated),
+                F("S-2", "OpenSession", 500, 0.01m, UsagePrecision.Estimated, UsagePrecision.Estimated),
             };
 
             UsageTotal total = UsageCombiner.Combine(figures);
 
             Assert.Equal(12800 + 500, total.Tokens);
-            Assert.Equal(2.01, total.CostUsd);
+            Assert.Equal(2.01m, total.CostUsd);
             Assert.Equal(UsagePrecision.Mixed, total.TokensPrecision);
             Assert.Equal(new[] { "OpenSession", "Transcripts" }, total.TokenSources);
             Assert.Equal(new[] { "DailyFiles", "OpenSession" }, total.CostSources);
@@ -38,11 +38,11 @@ namespace RlmTokens.Core.Tests
         {
             UsageTotal total = UsageCombiner.Combine(new[]
             {
-                F("S-1", "DailyFiles", 10, 1, UsagePrecision.Estimated, UsagePrecision.Exact),
-                F("S-1", "OpenSession", 99, 9, UsagePrecision.Estimated, UsagePrecision.Estimated),
+                F("S-1", "DailyFiles", 10, 1m, UsagePrecision.Estimated, UsagePrecision.Exact),
+                F("S-1", "OpenSession", 99, 9m, UsagePrecision.Estimated, UsagePrecision.Estimated),
             });
 
-            Assert.Equal((10L, 1.0), (total.Tokens, total.CostUsd));
+            Assert.Equal((10L, 1.0m), (total.Tokens, total.CostUsd));
         }
 
         [Theory]

@@ -312,7 +312,7 @@ namespace RlmTokens.Core.Tests
             Assert.Equal("feature/x", added.Branch);
             Assert.Equal(1200, added.TotalTokens);
             Assert.Equal(UsagePrecision.Exact, added.Precision);
-            Assert.Equal(0.006, added.CostUsd!.Value, 6);
+            Assert.Equal(0.006m, added.CostUsd!.Value, 6);
             TokenUsageLogGroup[] byBranch = TokenUsageLog.Group(records, LogGrouping.Branch, ws.Root).ToArray();
             Assert.Equal(new[] { "(none)", "feature/x" }, byBranch.Select(g => g.Name).ToArray());
             Assert.Equal(165, byBranch[0].TotalTokens);
@@ -370,7 +370,7 @@ namespace RlmTokens.Core.Tests
             Assert.Equal("/w", cwd);
             Assert.Equal((7L, 3L, 10L), (r.InputTokens, r.OutputTokens, r.Tokens));
             Assert.Equal(("m", "a", "T"), (r.Model, r.Agent, r.Task));
-            Assert.Equal(0.5, r.CostUsd);
+            Assert.Equal(0.5m, r.CostUsd);
             Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero), r.Timestamp);
         }
 

@@ -15,7 +15,7 @@ namespace RlmTokens.Core.Tests
         {
             CostReport r = CostOutputParser.Parse(Fixture("classic.txt"));
 
-            Assert.Equal(0.55, r.CostUsd, 6);
+            Assert.Equal(0.55m, r.CostUsd, 6);
             Assert.Equal(379.7, r.ApiDurationSeconds!.Value, 6);
             Assert.Equal(23590.2, r.WallDurationSeconds!.Value, 6);
             Assert.Equal(12, r.LinesAdded);
@@ -29,7 +29,7 @@ namespace RlmTokens.Core.Tests
         {
             CostReport r = CostOutputParser.Parse(Fixture("per-model.txt"));
 
-            Assert.Equal(1234.56, r.CostUsd, 6);
+            Assert.Equal(1234.56m, r.CostUsd, 6);
             Assert.Equal(3723.5, r.ApiDurationSeconds!.Value, 6);
             Assert.Equal(93600, r.WallDurationSeconds!.Value, 6);
             Assert.Equal(1, r.LinesAdded);
@@ -40,7 +40,7 @@ namespace RlmTokens.Core.Tests
             Assert.Equal(5300, sonnet.OutputTokens);
             Assert.Equal(940000, sonnet.CacheReadTokens);
             Assert.Equal(50000, sonnet.CacheWriteTokens);
-            Assert.Equal(1234.54, sonnet.CostUsd!.Value, 6);
+            Assert.Equal(1234.54m, sonnet.CostUsd!.Value, 6);
             ModelUsage haiku = r.Models.Single(m => m.Model == "claude-haiku-4-5");
             Assert.Equal(12300, haiku.InputTokens);
             Assert.Equal(1000, haiku.OutputTokens);
@@ -102,7 +102,7 @@ namespace RlmTokens.Core.Tests
         {
             CostReport r = CostOutputParser.Parse(text);
 
-            Assert.Equal(0.55, r.CostUsd, 6);
+            Assert.Equal(0.55m, r.CostUsd, 6);
             string warning = Assert.Single(r.Warnings);
             Assert.Contains(fragment, warning);
         }
@@ -111,7 +111,7 @@ namespace RlmTokens.Core.Tests
         public void Parse_SameTotalTwice_ShouldAcceptIt()
         {
             CostReport r = CostOutputParser.Parse("Total cost: $0.55\nTotal cost: $0.55");
-            Assert.Equal(0.55, r.CostUsd, 6);
+            Assert.Equal(0.55m, r.CostUsd, 6);
         }
 
         [Fact]

@@ -22,7 +22,7 @@ namespace RlmTokens.Core.Tests
             Assert.Equal(7200, s.InputTokens);
             Assert.Equal(4800, s.OutputTokens);
             Assert.Equal(1, s.SubagentsSpawned);
-            Assert.Equal(Math.Round(7200 / 1e6 * 3 + 4800 / 1e6 * 15, 4), s.CostUsd);
+            Assert.Equal(Math.Round(7200 / 1e6m * 3 + 4800 / 1e6m * 15, 4), s.CostUsd);
             Assert.Equal(Clocks.Noon, s.StartedAt);
         }
 
@@ -80,7 +80,7 @@ namespace RlmTokens.Core.Tests
             t.AddEstimate(new EstimateRequest { Operation = OperationKind.Tool });
 
             Assert.Equal(80, t.GetSessionSummary()!.InputTokens);
-            Assert.Equal(Math.Round(80 / 1e6 * 5, 4), t.GetSessionSummary()!.CostUsd);
+            Assert.Equal(Math.Round(80 / 1e6m * 5, 4), t.GetSessionSummary()!.CostUsd);
         }
 
         [Fact]
@@ -108,7 +108,7 @@ namespace RlmTokens.Core.Tests
             Assert.Equal(new[] { new DateTime(2026, 11, 17), new DateTime(2026, 11, 18) }, h.Value.Select(d => d.Date).ToArray());
             Assert.Equal(UsagePrecision.Mixed, h.Value[0].Precision);
             Assert.Equal(92222, h.Value[1].TotalTokens);
-            Assert.Equal(0.83, h.Value[1].CostUsd);
+            Assert.Equal(0.83m, h.Value[1].CostUsd);
             Assert.Equal(1, h.Value[1].Sessions);
         }
 

@@ -50,7 +50,7 @@ namespace RlmTokens.Core.Tests
 
             Assert.Empty(read.Problems);
             Assert.Equal(new long[] { 15000, 1500, 120 }, read.Value.Select(r => r.TotalTokens).ToArray());
-            Assert.Equal(new double?[] { 0.081, 0.06, 0.0006 }, read.Value.Select(r => r.CostUsd).ToArray());
+            Assert.Equal(new decimal?[] { 0.081m, 0.06m, 0.0006m }, read.Value.Select(r => r.CostUsd).ToArray());
             Assert.Equal(new[] { "implementation-agent", "testing-agent", "implementation-agent" }, read.Value.Select(r => r.Agent).ToArray());
             Assert.Equal(42, read.Value[0].DurationSeconds);
             Assert.All(read.Value, r => Assert.Equal(UsagePrecision.Estimated, r.Precision));
@@ -123,7 +123,7 @@ namespace RlmTokens.Core.Tests
 
             Assert.Empty(read.Problems);
             TokenUsageLogRecord r = Assert.Single(read.Value);
-            Assert.Equal(-0.5, r.CostUsd);
+            Assert.Equal(-0.5m, r.CostUsd);
             Assert.Equal(0, r.DurationSeconds);
         }
 
@@ -139,11 +139,11 @@ namespace RlmTokens.Core.Tests
         }
 
         // The three records token-tracker.sh logged for the fixtures, given to Add-TokenUsage's engine.
-        private static readonly (string Task, string Agent, string Model, long In, long Out, double Cost, double Duration)[] ThreeRecords =
+        private static readonly (string Task, string Agent, string Model, long In, long Out, decimal Cost, double Duration)[] ThreeRecords =
         {
-            ("TASK-001", "implementation-agent", "claude-sonnet-4", 12000, 3000, 0.081, 42),
-            ("TASK-002", "testing-agent", "gpt-4", 1000, 500, 0.06, 7),
-            ("TASK-001", "implementation-agent", "claude-sonnet-4", 100, 20, 0.0006, 3),
+            ("TASK-001", "implementation-agent", "claude-sonnet-4", 12000, 3000, 0.081m, 42),
+            ("TASK-002", "testing-agent", "gpt-4", 1000, 500, 0.06m, 7),
+            ("TASK-001", "implementation-agent", "claude-sonnet-4", 100, 20, 0.0006m, 3),
         };
 
         private static List<Outcome<TokenUsageLogRecord>> AppendThree(ScratchWorkspace ws)
@@ -296,7 +296,7 @@ namespace RlmTokens.Core.Tests
             Assert.Equal(Fixture("metrics.seed.json"), File.ReadAllBytes(Path.Combine(ws.Root, Metrics)));
         }
 
-        private static IReadOnlyList<TokenBudgetStatus> Daily(ScratchWorkspace ws, double limitTokens = 100000, double? limitUsd = null)
+        private static IReadOnlyList<TokenBudgetStatus> Daily(ScratchWorkspace ws, decimal limitTokens = 100000, decimal? limitUsd = null)
         {
             var checker = new BudgetChecker(ws.Tracker(At));
             var problems = new List<RlmTokensException>();
@@ -317,7 +317,7 @@ namespace RlmTokens.Core.Tests
             TokenBudgetStatus tokens = statuses.Single(s => s.Unit == BudgetUnit.Tokens);
             Assert.Equal(16620, tokens.Used);
             Assert.Equal("TokenLog", tokens.Source);
-            Assert.Equal(0.1416, statuses.Single(s => s.Unit == BudgetUnit.Usd).Used, 6);
+            Assert.Equal(0.1416m, statuses.Single(s => s.Unit == BudgetUnit.Usd).Used, 6);
         }
 
         [Fact]

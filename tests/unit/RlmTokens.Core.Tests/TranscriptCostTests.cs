@@ -27,9 +27,9 @@ namespace RlmTokens.Core.Tests
             ModelUsage haiku = capture.Report.Models.Single(m => m.Model == "claude-haiku-4-5");
             Assert.Equal((300L, 40L, 0L, 0L), (haiku.InputTokens, haiku.OutputTokens, haiku.CacheReadTokens, haiku.CacheWriteTokens));
             // Built-in prices per million: sonnet 3 / 15 / 3.75 write / 0.3 read; haiku 1 / 5.
-            Assert.Equal(0.004188, sonnet.CostUsd!.Value, 9);
-            Assert.Equal(0.0005, haiku.CostUsd!.Value, 9);
-            Assert.Equal(0.004688, capture.Report.CostUsd, 9);
+            Assert.Equal(0.004188m, sonnet.CostUsd!.Value, 9);
+            Assert.Equal(0.0005m, haiku.CostUsd!.Value, 9);
+            Assert.Equal(0.004688m, capture.Report.CostUsd, 9);
         }
 
         [Fact]
@@ -78,7 +78,7 @@ namespace RlmTokens.Core.Tests
 
             Assert.Equal(2, capture.Report.Models.Count);
             Assert.All(capture.Report.Models, m => Assert.Equal(0, m.CostUsd!.Value, 9));
-            Assert.Equal(0.000001, capture.Report.CostUsd, 9);
+            Assert.Equal(0.000001m, capture.Report.CostUsd, 9);
         }
     }
 }

@@ -119,6 +119,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
                 Setup: ws => { Directory.Delete(ws.PathOf("RLM"), recursive: true); File.WriteAllText(ws.PathOf("RLM"), "not a folder"); }),
             new HostedCase("file: empty estimates, reader", "Get-TokenUsage", Array.Empty<string>(), Setup: ws => ws.Write(Estimates, string.Empty, bom: false)),
             new HostedCase("file: NaN cost", "Get-TokenUsage", new[] { "CorruptDataFile" }, ErrorCategory.InvalidData, Setup: ws => ws.Write(Estimates, "{ \"estimated_cost_usd\": \"NaN\" }")),
+            new HostedCase("file: cost past decimal", "Get-TokenUsage", new[] { "CorruptDataFile" }, ErrorCategory.InvalidData, Setup: ws => ws.Write(Estimates, "{ \"estimated_cost_usd\": 1e300 }")),
             new HostedCase("file: huge count", "Get-TokenUsage", new[] { "CorruptDataFile" }, ErrorCategory.InvalidData, Setup: ws => ws.Write(Estimates, "{ \"tokens\": { \"input_estimated\": 1e400 } }")),
             new HostedCase("file: deep nesting", "Get-TokenUsage", new[] { "CorruptDataFile" }, ErrorCategory.InvalidData,
                 Setup: ws => ws.Write(Estimates, "{ \"x\": " + new string('[', 500) + new string(']', 500) + " }")),
@@ -152,8 +153,11 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
                 SetAside: "RLM/progress/token-usage/compact-events.json", Setup: ws => ws.Write("RLM/progress/token-usage/compact-events.json", "[ { \"event\": ")),
             new HostedCase("usage: negative tokens", "Add-TokenUsage -Tokens -5", new[] { "NegativeValue" }, ErrorCategory.InvalidArgument),
             new HostedCase("usage: session id ../x", "Add-TokenUsage -Tokens 5 -SessionId '../x'", new[] { "InvalidSessionId" }, ErrorCategory.InvalidArgument),
-            new HostedCase("usage: NaN cost", "Add-TokenUsage -Tokens 5 -CostUsd ([double]::NaN)", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument),
-            new HostedCase("usage: infinite cost", "Add-TokenUsage -Tokens 5 -CostUsd ([double]::PositiveInfinity)", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument),
+            // -CostUsd is [decimal]: NaN, Infinity and amounts past decimal's range are refused by PowerShell's binder.
+            new HostedCase("usage: NaN cost", "Add-TokenUsage -Tokens 5 -CostUsd ([double]::NaN)", new[] { "CannotConvertArgumentNoMessage" }, ErrorCategory.InvalidArgument),
+            new HostedCase("usage: infinite cost", "Add-TokenUsage -Tokens 5 -CostUsd ([double]::PositiveInfinity)", new[] { "CannotConvertArgumentNoMessage" }, ErrorCategory.InvalidArgument),
+            new HostedCase("usage: cost past decimal", "Add-TokenUsage -Tokens 5 -CostUsd 1e30", new[] { "CannotConvertArgumentNoMessage" }, ErrorCategory.InvalidArgument),
+            new HostedCase("budget: USD limit past decimal", "Test-TokenBudget -LimitUsd 1e30", new[] { "CannotConvertArgumentNoMessage" }, ErrorCategory.InvalidArgument),
             new HostedCase("usage: counts that overflow", "Add-TokenUsage -InputTokens ([long]::MaxValue) -OutputTokens 5", new[] { "NumberOutOfRange" }, ErrorCategory.InvalidArgument),
             new HostedCase("usage: unreadable usage text", "Add-TokenUsage -UsageText 'garbage'", new[] { "UsageTextUnreadable" }, ErrorCategory.InvalidData),
 
@@ -223,7 +227,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
         }
 
         [Fact]
-        public void Corpus_ShouldHaveTheStatedSize() => Assert.Equal(53 + 27 + 7, Cases.Count);
+        public void Corpus_ShouldHaveTheStatedSize() => Assert.Equal(54 + 29 + 7, Cases.Count);
 
         private static bool IsTokenFile(string relative) =>
             relative.StartsWith(Path.Combine("RLM", "progress", "token-usage"), StringComparison.Ordinal)

@@ -92,7 +92,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
 
             Assert.Empty(ps.Errors);
             Assert.Equal(1000000, row.InputTokens);
-            Assert.Equal(3.0, row.CostUsd!.Value, 9);
+            Assert.Equal(3.0m, row.CostUsd!.Value, 9);
             Assert.Contains(ps.Warnings, w => w.Message.Contains(file + ":2", StringComparison.Ordinal));
         }
 

@@ -63,7 +63,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
         {
             TranscriptUsageRow figure = TranscriptFigure(runner, claude);
             Assert.True(figure.CostKnown);
-            double cost = Math.Round(figure.CostUsd!.Value, 6);
+            decimal cost = Math.Round(figure.CostUsd!.Value, 6);
             JsonElement record = ReadJson(Path.Combine(ws.TokenUsage, "sessions", "closed", claude + ".json"));
             string rlm = record.GetProperty("rlm_session_id").GetString()!;
 
@@ -76,13 +76,13 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             Assert.Equal(figure.CacheReadTokens, costFile.GetProperty("tokens").GetProperty("cache_read").GetInt64());
             Assert.Equal(figure.CacheCreationTokens, costFile.GetProperty("tokens").GetProperty("cache_write").GetInt64());
             Assert.Equal(figure.TotalTokens, costFile.GetProperty("estimation").GetProperty("estimated_tokens").GetInt64());
-            Assert.Equal(cost, costFile.GetProperty("parsed").GetProperty("total_cost_usd").GetDouble(), 9);
+            Assert.Equal(cost, costFile.GetProperty("parsed").GetProperty("total_cost_usd").GetDecimal());
 
             JsonElement entry = Assert.Single(daily, e => e.GetProperty("session_id").GetString() == rlm);
             Assert.Equal(claude, entry.GetProperty("claude_session_id").GetString());
             Assert.True(entry.GetProperty("exact").GetBoolean());
             Assert.Equal(figure.TotalTokens, entry.GetProperty("estimated_tokens").GetInt64());
-            Assert.Equal(cost, entry.GetProperty("cost_usd").GetDouble(), 9);
+            Assert.Equal(cost, entry.GetProperty("cost_usd").GetDecimal());
             Assert.Single(daily, e => e.GetProperty("claude_session_id").GetString() == claude);
         }
 
@@ -210,14 +210,14 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             AssertBookedExactly(ws, runner, a, daily);
             AssertBookedExactly(ws, runner, b, daily);
             long dailyTokens = Directory.GetFiles(ws.TokenUsage, "daily-*.json").Sum(f => ReadJson(f).GetProperty("totals").GetProperty("estimated_tokens").GetInt64());
-            double dailyCost = Directory.GetFiles(ws.TokenUsage, "daily-*.json").Sum(f => ReadJson(f).GetProperty("totals").GetProperty("total_cost_usd").GetDouble());
+            decimal dailyCost = Directory.GetFiles(ws.TokenUsage, "daily-*.json").Sum(f => ReadJson(f).GetProperty("totals").GetProperty("total_cost_usd").GetDecimal());
             Assert.Equal(fa.TotalTokens + fb.TotalTokens, dailyTokens);
-            Assert.Equal(Math.Round(fa.CostUsd!.Value, 6) + Math.Round(fb.CostUsd!.Value, 6), dailyCost, 6);
+            Assert.Equal(Math.Round(fa.CostUsd!.Value, 6) + Math.Round(fb.CostUsd!.Value, 6), dailyCost);
 
             // Test-TokenBudget's daily usage: the two exact figures, nothing counted twice.
             using (var ps = new PowerShellHost(ws.Root))
             {
-                double used = 0, usedUsd = 0;
+                decimal used = 0, usedUsd = 0;
                 foreach (string file in Directory.GetFiles(ws.TokenUsage, "daily-*.json"))
                 {
                     string date = Path.GetFileNameWithoutExtension(file).Substring("daily-".Length);
@@ -230,7 +230,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
                 }
                 Assert.Equal(fa.TotalTokens + fb.TotalTokens, used);
                 // Budgets show USD to four places.
-                Assert.Equal(Math.Round(Math.Round(fa.CostUsd!.Value, 6) + Math.Round(fb.CostUsd!.Value, 6), 4), usedUsd, 6);
+                Assert.Equal(Math.Round(Math.Round(fa.CostUsd!.Value, 6) + Math.Round(fb.CostUsd!.Value, 6), 4), usedUsd);
             }
             Assert.Equal(2, Directory.GetFiles(ws.TokenUsage, "SESSION-*.json").Length);
             Assert.Equal(2, Directory.GetFiles(ws.TokenUsage, "cost-*.json").Length);

@@ -138,8 +138,9 @@ $s = Get-Content (Join-Path $t 'current-session.json') -Raw | ConvertFrom-Json
             Assert.Equal(input.ToString("N0", n0), Field("Input"));
             Assert.Equal(output.ToString("N0", n0), Field("Output"));
             Assert.Equal((input + output).ToString("N0", n0), Field("Total"));
-            // RLM's rule, $3 / $15 per million, rounded to 4 places as [math]::Round does (on the double).
-            Assert.Equal(Math.Round(input / 1_000_000.0 * 3 + output / 1_000_000.0 * 15, 4), e.GetProperty("estimated_cost_usd").GetDouble());
+            // RLM's rule, $3 / $15 per million, rounded to 4 places as [math]::Round does (half to even), in decimal:
+            // exact, where RLM's double can land a half cent on the wrong side (0.09735 is 0.0973 in double).
+            Assert.Equal(Math.Round((input * 3m + output * 15m) / 1_000_000m, 4), e.GetProperty("estimated_cost_usd").GetDecimal());
             Assert.Equal(e.GetProperty("estimated_cost_usd").GetDouble().ToString("N4", n0), Field("Cost"));
             Assert.Equal(expectedOps, Field("Ops"));
             Assert.Equal(ops.Count, Field("Recent").Split('|').Length);

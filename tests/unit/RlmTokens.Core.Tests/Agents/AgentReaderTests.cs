@@ -108,16 +108,16 @@ namespace RlmTokens.Core.Tests.Agents
             // 0.0045 + 0.003125 + 0.0046875 + 0.0016875 + 0.000625.
             TranscriptUsageRow codex = report.Rows[0];
             Assert.Equal((3100L, 1050L, 0L, 2000L), (codex.InputTokens, codex.OutputTokens, codex.CacheCreationTokens, codex.CacheReadTokens));
-            Assert.Equal(0.014625, codex.CostUsd!.Value, 9);
+            Assert.Equal(0.014625m, codex.CostUsd!.Value, 9);
             Assert.Equal(2, codex.Sessions);
             // Gemini: 2.5 Pro 6000 x 1.25 + 4000 x 0.125 + 800 x 10 = 0.016; 2.5 Flash (0.30 / 0.03 / 2.50)
             // 2050 x 0.3 + 100 x 2.5 = 0.000865 and 300 x 0.3 + 20 x 2.5 = 0.00014.
             TranscriptUsageRow gemini = report.Rows[1];
             Assert.Equal((8350L, 920L, 4000L), (gemini.InputTokens, gemini.OutputTokens, gemini.CacheReadTokens));
-            Assert.Equal(0.017005, gemini.CostUsd!.Value, 9);
+            Assert.Equal(0.017005m, gemini.CostUsd!.Value, 9);
             // OpenCode: Sonnet 4.5 50 x 3 + 400 x 15 + 3000 x 3.75 + 12000 x 0.3 = 0.021; gpt-5 700 x 1.25 + 160 x 10 + 300 x 0.125 = 0.0025125.
             TranscriptUsageRow opencode = report.Rows[2];
-            Assert.Equal(0.0235125, opencode.CostUsd!.Value, 9);
+            Assert.Equal(0.0235125m, opencode.CostUsd!.Value, 9);
             Assert.All(report.Rows, row => Assert.True(row.CostKnown));
             Assert.Equal("OpenCode", opencode.Agents);
             Assert.Empty(report.UnknownModels);

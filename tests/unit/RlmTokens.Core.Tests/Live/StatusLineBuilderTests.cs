@@ -23,7 +23,7 @@ namespace RlmTokens.Core.Tests
             Assert.Equal("Opus", i.ModelDisplayName);
             Assert.Equal("/w", i.ProjectDir);
             Assert.Equal("/w/sub", i.CurrentDir);
-            Assert.Equal(0.5, i.TotalCostUsd);
+            Assert.Equal(0.5m, i.TotalCostUsd);
             Assert.Equal(400000, i.ContextWindowSize);
             Assert.Equal("2.0.31", i.Version);
         }

@@ -41,9 +41,10 @@ namespace RlmTokens.Core.Tests.Pricing
         public void Find_ModelsTheAgentsUse_ShouldGiveTheirListPrices(string model, double input, double cached, double output)
         {
             ModelPrice p = PriceTable.BuiltIn.Find(model) ?? throw new Xunit.Sdk.XunitException("no price for " + model);
-            Assert.Equal(input, p.InputPerToken * 1e6, 9);
-            Assert.Equal(cached, p.CacheReadPerToken * 1e6, 9);
-            Assert.Equal(output, p.OutputPerToken * 1e6, 9);
+            // Decimal prices: a million tokens cost exactly the list price.
+            Assert.Equal((decimal)input, p.InputPerToken * 1_000_000);
+            Assert.Equal((decimal)cached, p.CacheReadPerToken * 1_000_000);
+            Assert.Equal((decimal)output, p.OutputPerToken * 1_000_000);
             Assert.Equal(PriceSource.BuiltIn, p.Source);
             Assert.Equal("2025-11", p.AsOf);
         }
@@ -53,11 +54,11 @@ namespace RlmTokens.Core.Tests.Pricing
         {
             // 2.5 Pro: 250k prompt tokens, 1000 output: 200k at 1.25 and 50k at 2.50; output under the tier.
             ModelPrice pro = PriceTable.BuiltIn.Find("gemini-2.5-pro")!;
-            Assert.Equal(200_000 * 1.25e-6 + 50_000 * 2.5e-6 + 1000 * 10e-6, pro.Cost(250_000, 1000, 0, 0, 0), 12);
+            Assert.Equal(200_000 * 1.25e-6m + 50_000 * 2.5e-6m + 1000 * 10e-6m, pro.Cost(250_000, 1000, 0, 0, 0));
             // 1.5 Pro's tier starts at 128k.
             ModelPrice old = PriceTable.BuiltIn.Find("gemini-1.5-pro")!;
             Assert.Equal(128_000, old.TierThreshold);
-            Assert.Equal(128_000 * 1.25e-6 + 2_000 * 2.5e-6, old.Cost(130_000, 0, 0, 0, 0), 12);
+            Assert.Equal(128_000 * 1.25e-6m + 2_000 * 2.5e-6m, old.Cost(130_000, 0, 0, 0, 0));
         }
 
         [Fact]
@@ -86,10 +87,10 @@ namespace RlmTokens.Core.Tests.Pricing
                 Assert.Null(t.Find("sample_spec"));
                 ModelPrice flash = t.Find("gemini-1.5-flash-002")!;
                 Assert.Equal((PriceSource.PriceFile, "2026-03-04", file, 128_000L), (flash.Source, flash.AsOf, flash.SourceName, flash.TierThreshold));
-                Assert.Equal(128_000 * 7.5e-8 + 72_000 * 1.5e-7, flash.Cost(200_000, 0, 0, 0, 0), 12);
+                Assert.Equal(128_000 * 7.5e-8m + 72_000 * 1.5e-7m, flash.Cost(200_000, 0, 0, 0, 0));
                 // The file's snapshot stays apart from gpt-4o, whose built-in price is kept.
-                Assert.Equal(5e-6, t.Find("gpt-4o-2024-05-13")!.InputPerToken, 15);
-                Assert.Equal(2.5e-6, t.Find("gpt-4o")!.InputPerToken, 15);
+                Assert.Equal(5e-6m, t.Find("gpt-4o-2024-05-13")!.InputPerToken);
+                Assert.Equal(2.5e-6m, t.Find("gpt-4o")!.InputPerToken);
             }
             finally { Directory.Delete(dir, true); }
         }

@@ -46,10 +46,10 @@ namespace RlmTokens.Core.Tests.Pricing
         {
             ModelPrice p = PriceTable.BuiltIn.Find("claude-sonnet-4-5")!;
             // input under the threshold, cache read over it: only the cache read tokens above 200k cost more.
-            double cost = p.Cost(1000, 100, 0, 0, 300_000);
-            double expected = 1000 * 3e-6 + 100 * 15e-6 + 200_000 * 0.3e-6 + 100_000 * 0.6e-6;
-            Assert.Equal(expected, cost, 12);
-            Assert.Equal(2 * 3e-6, p.CacheWrite1hPerToken, 15);
+            decimal cost = p.Cost(1000, 100, 0, 0, 300_000);
+            decimal expected = 1000 * 3e-6m + 100 * 15e-6m + 200_000 * 0.3e-6m + 100_000 * 0.6e-6m;
+            Assert.Equal(expected, cost);
+            Assert.Equal(2 * 3e-6m, p.CacheWrite1hPerToken, 15);
         }
 
         [Fact]
@@ -64,16 +64,16 @@ namespace RlmTokens.Core.Tests.Pricing
               "my-local-model": { "input_cost_per_token": 1e-7, "output_cost_per_token": 2e-7 }
             }
             """);
-            PriceTable t = PriceTable.Create(file, new Dictionary<string, double> { ["claude-sonnet-4-5-output"] = 3e-5, ["brand-new-input"] = 1e-6 });
+            PriceTable t = PriceTable.Create(file, new Dictionary<string, decimal> { ["claude-sonnet-4-5-output"] = 3e-5m, ["brand-new-input"] = 1e-6m });
             ModelPrice s = t.Find("claude-sonnet-4-5-20250929")!;
-            Assert.Equal(4e-6, s.InputPerToken);
-            Assert.Equal(3e-5, s.OutputPerToken);
-            Assert.Equal(8e-6 * 2, s.CacheWrite1hAbove200kPerToken!.Value, 15);
+            Assert.Equal(4e-6m, s.InputPerToken);
+            Assert.Equal(3e-5m, s.OutputPerToken);
+            Assert.Equal(8e-6m * 2, s.CacheWrite1hAbove200kPerToken!.Value, 15);
             Assert.Equal(PriceSource.ProjectConfig, s.Source);
             Assert.Equal(PriceSource.PriceFile, t.Find("my-local-model")!.Source);
             ModelPrice n = t.Find("brand-new")!;
-            Assert.Equal(1e-6, n.InputPerToken);
-            Assert.Equal(1e-7, n.CacheReadPerToken, 15);
+            Assert.Equal(1e-6m, n.InputPerToken);
+            Assert.Equal(1e-7m, n.CacheReadPerToken, 15);
             Assert.Equal(PriceSource.BuiltIn, t.Find("claude-opus-4-6")!.Source);
         }
 

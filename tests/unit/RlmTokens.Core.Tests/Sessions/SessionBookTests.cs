@@ -20,7 +20,7 @@ namespace RlmTokens.Core.Tests.Sessions
         private static EstimateRequest Tool(string claude, DateTimeOffset at) =>
             new EstimateRequest { Operation = OperationKind.Tool, ToolName = "Bash", ClaudeSessionId = claude, Timestamp = at };
 
-        private static ExactUsageFile Exact(long input, long output, double cost) => new ExactUsageFile
+        private static ExactUsageFile Exact(long input, long output, decimal cost) => new ExactUsageFile
         {
             Input = input,
             Output = output,
@@ -56,8 +56,8 @@ namespace RlmTokens.Core.Tests.Sessions
                 Assert.Equal(4, view.RootElement.GetProperty("operations").GetProperty("tool_calls").GetInt64());
             }
 
-            TokenSessionRecord a = life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(30), Exact = Exact(1000, 200, 0.25) }, default).Value;
-            TokenSessionRecord b = life.Stop(new SessionStopRequest { ClaudeSessionId = B, EndedAt = T0.AddMinutes(31), Exact = Exact(3000, 400, 0.75) }, default).Value;
+            TokenSessionRecord a = life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(30), Exact = Exact(1000, 200, 0.25m) }, default).Value;
+            TokenSessionRecord b = life.Stop(new SessionStopRequest { ClaudeSessionId = B, EndedAt = T0.AddMinutes(31), Exact = Exact(3000, 400, 0.75m) }, default).Value;
 
             Assert.Equal((UsagePrecision.Exact, 1200L), (a.Precision, a.TotalTokens));
             Assert.Equal((UsagePrecision.Exact, 3400L), (b.Precision, b.TotalTokens));
@@ -142,7 +142,7 @@ namespace RlmTokens.Core.Tests.Sessions
             using var ws = new ScratchWorkspace();
             var life = new SessionLifecycle(ws.Tracker(T0));
             life.Start(new SessionStartRequest { ClaudeSessionId = A, StartedAt = T0 }, default);
-            TokenSessionRecord closed = life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddHours(1), Exact = Exact(1000, 200, 0.25) }, default).Value;
+            TokenSessionRecord closed = life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddHours(1), Exact = Exact(1000, 200, 0.25m) }, default).Value;
 
             new SessionCostImporter(ws.Tracker(T0)).Import(closed.SessionId!, new CostCapture { Report = CostOutputParser.Parse("Total cost: $0.90") }, T0.AddHours(1).AddMinutes(5), default);
 
@@ -162,7 +162,7 @@ namespace RlmTokens.Core.Tests.Sessions
             var life = new SessionLifecycle(ws.Tracker(T0));
             life.Start(new SessionStartRequest { ClaudeSessionId = A, StartedAt = T0 }, default);
             ws.Tracker(T0).AddEstimate(Tool(A, T0.AddMinutes(1)));
-            life.Update(new SessionUpdateRequest { ClaudeSessionId = A, At = T0.AddMinutes(2), Exact = Exact(500, 50, 0.1) }, default);
+            life.Update(new SessionUpdateRequest { ClaudeSessionId = A, At = T0.AddMinutes(2), Exact = Exact(500, 50, 0.1m) }, default);
             Assert.Equal(UsagePrecision.Exact, ws.Tracker(T0).GetSessionSummary()!.Precision);
             Assert.Equal(550, ws.Tracker(T0).GetSessionSummary()!.TotalTokens);
             Assert.Equal(50, ws.Tracker(T0).GetSessionSummary()!.EstimatedTokens);
@@ -275,8 +275,8 @@ namespace RlmTokens.Core.Tests.Sessions
             using var ws = new ScratchWorkspace();
             var life = new SessionLifecycle(ws.Tracker(T0));
             life.Start(new SessionStartRequest { ClaudeSessionId = A, StartedAt = T0 }, default);
-            life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(10), Exact = Exact(100, 10, 0.01) }, default);
-            life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(20), Exact = Exact(200, 20, 0.02) }, default);
+            life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(10), Exact = Exact(100, 10, 0.01m) }, default);
+            life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(20), Exact = Exact(200, 20, 0.02m) }, default);
 
             using JsonDocument daily = ws.Json("RLM/progress/token-usage/daily-2026-11-23.json");
             JsonElement entry = Assert.Single(daily.RootElement.GetProperty("sessions").EnumerateArray());
@@ -294,7 +294,7 @@ namespace RlmTokens.Core.Tests.Sessions
             var life = new SessionLifecycle(ws.Tracker(T0));
             life.Start(new SessionStartRequest { ClaudeSessionId = A, StartedAt = T0 }, default);
 
-            var e = Assert.Throws<InvalidArgumentException>(() => life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(1), Exact = Exact(100, 10, 0.01) }, default));
+            var e = Assert.Throws<InvalidArgumentException>(() => life.Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(1), Exact = Exact(100, 10, 0.01m) }, default));
 
             Assert.Equal("NumberOutOfRange", e.ErrorId);
             Assert.Equal(before, File.ReadAllBytes(daily));
@@ -322,7 +322,7 @@ namespace RlmTokens.Core.Tests.Sessions
                 Hook().AddEstimate(Tool(B, T0.AddMinutes(2)));
                 Hook().AddEstimate(Tool(B, T0.AddMinutes(3)));
                 new SessionLifecycle(Hook()).Stop(new SessionStopRequest { ClaudeSessionId = A, EndedAt = T0.AddMinutes(4) }, default);
-                new SessionLifecycle(Hook()).Stop(new SessionStopRequest { ClaudeSessionId = B, EndedAt = T0.AddMinutes(5), Exact = Exact(3000, 400, 0.75) }, default);
+                new SessionLifecycle(Hook()).Stop(new SessionStopRequest { ClaudeSessionId = B, EndedAt = T0.AddMinutes(5), Exact = Exact(3000, 400, 0.75m) }, default);
             }
             Assert.Equal(7, Directory.GetFiles(Spool.FolderIn(ws.TokenUsage), "*.json").Length);
 

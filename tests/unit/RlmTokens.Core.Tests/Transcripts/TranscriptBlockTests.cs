@@ -39,8 +39,8 @@ namespace RlmTokens.Core.Tests.Transcripts
             Assert.Equal(60, active.TokensPerMinute);
             Assert.Equal(14_400, active.ProjectedTokens);
             // $0.027 in 30 minutes: $0.054 an hour, $0.027 + 7 x $0.027 by the end.
-            Assert.Equal(0.054, active.CostPerHour!.Value, 9);
-            Assert.Equal(0.216, active.ProjectedCostUsd!.Value, 9);
+            Assert.Equal(0.054m, active.CostPerHour!.Value, 9);
+            Assert.Equal(0.216m, active.ProjectedCostUsd!.Value, 9);
             Assert.Null(active.TokenLimit);
         }
 

@@ -256,7 +256,7 @@ namespace RlmTokens.Core.Tests.Transcripts
                     var day = new TranscriptUsageQuery { GroupBy = UsageGrouping.Day, Since = today, Until = today, TimeZone = zone };
                     TranscriptUsageRow? todayRow = TranscriptReport.Build(full.Entries, day, PriceTable.BuiltIn).Rows.SingleOrDefault();
                     Assert.Equal(todayRow?.TotalTokens ?? 0, s.TodayTokens);
-                    Assert.Equal(todayRow is null ? 0d : todayRow.CostUsd, s.TodayCostUsd);
+                    Assert.Equal(todayRow is null ? 0m : todayRow.CostUsd, s.TodayCostUsd);
                     var blocks = new TranscriptUsageQuery { GroupBy = UsageGrouping.Block, TimeZone = TimeZoneInfo.Utc };
                     TranscriptUsageRow last = TranscriptReport.Build(full.Entries.Where(e => e.Timestamp <= now.UtcDateTime), blocks, PriceTable.BuiltIn).Rows.Last();
                     if (last.End > now.UtcDateTime)
@@ -343,7 +343,7 @@ namespace RlmTokens.Core.Tests.Transcripts
             Assert.Equal(expected.GetProperty("cacheCreation").GetInt64(), actual.Sum(e => e.CacheCreationTokens));
             Assert.Equal(expected.GetProperty("cacheRead").GetInt64(), actual.Sum(e => e.CacheReadTokens));
             Assert.Equal(expected.GetProperty("responses").GetInt64(), actual.Count);
-            AssertRelative(expected.GetProperty("cost").GetDouble(), actual.Sum(e => PriceTable.BuiltIn.Cost(e)!.Value), what);
+            AssertRelative(expected.GetProperty("cost").GetDouble(), (double)actual.Sum(e => PriceTable.BuiltIn.Cost(e)!.Value), what);
         }
 
         internal static void AssertRelative(double expected, double actual, string what)

@@ -26,8 +26,12 @@ namespace RlmTokens.Transcripts
     /// </summary>
     internal sealed class TranscriptCache
     {
-        // "RLMTKC05" little-endian: the format of this class (version 4 wrote one undivided entry list).
-        private const ulong Magic = 0x35304B43544D4C52UL;
+        // "RLMTKC06" little-endian: the format of this class (version 5 kept only the sidechain flag in an entry's
+        // flags byte, version 4 wrote one undivided entry list).
+        private const ulong Magic = 0x36304B43544D4C52UL;
+
+        // An entry's flags byte.
+        private const byte SidechainFlag = 1, ProgressCopyFlag = 2, FastFlag = 4;
         private const int Prefix = 12;
 
         private readonly string _file;
@@ -338,7 +342,7 @@ namespace RlmTokens.Transcripts
                 w.WriteVar((ulong)Id(e.AgentId));
                 w.WriteOptionalString(e.MessageId);
                 w.WriteOptionalString(e.RequestId);
-                w.WriteByte(e.IsSidechain ? (byte)1 : (byte)0);
+                w.WriteByte((byte)((e.IsSidechain ? SidechainFlag : 0) | (e.FromProgressCopy ? ProgressCopyFlag : 0) | (e.Fast ? FastFlag : 0)));
                 w.WriteVar((ulong)e.InputTokens);
                 w.WriteVar((ulong)e.OutputTokens);
                 w.WriteVar((ulong)e.CacheCreationTokens);
@@ -440,6 +444,8 @@ namespace RlmTokens.Transcripts
                 List<UsageEntry> list = new List<UsageEntry>(count);
                 for (int i = 0; i < count; i++)
                 {
+                    byte flags = 0;
+                    // Members are read in the order they were written (an initializer runs top to bottom).
                     UsageEntry e = new UsageEntry
                     {
                         Timestamp = new DateTime(r.ReadInt64(), DateTimeKind.Utc),
@@ -450,7 +456,9 @@ namespace RlmTokens.Transcripts
                         AgentId = S(r.ReadIndex(n)),
                         MessageId = r.ReadOptionalString(),
                         RequestId = r.ReadOptionalString(),
-                        IsSidechain = r.ReadByte() != 0,
+                        IsSidechain = ((flags = r.ReadByte()) & SidechainFlag) != 0,
+                        FromProgressCopy = (flags & ProgressCopyFlag) != 0,
+                        Fast = (flags & FastFlag) != 0,
                         InputTokens = r.ReadCountLong(),
                         OutputTokens = r.ReadCountLong(),
                         CacheCreationTokens = r.ReadCountLong(),
@@ -460,7 +468,7 @@ namespace RlmTokens.Transcripts
                         Project = st.Project,
                         SourceFile = st.Path,
                     };
-                    if (!Plausible(e)) { throw new TranscriptCacheDamagedException(); }
+                    if (!Plausible(e) || (flags & ~(SidechainFlag | ProgressCopyFlag | FastFlag)) != 0) { throw new TranscriptCacheDamagedException(); }
                     list.Add(e);
                 }
                 if (!r.AtEnd) { throw new TranscriptCacheDamagedException(); }

@@ -34,6 +34,16 @@ namespace RlmTokens
 
         public string? AgentId { get; set; }
 
+        /// <summary>
+        /// True when the response was read from a progress line of the parent session (an agent_progress copy of a
+        /// subagent's response), not from the subagent's own transcript: counted only when no line of a transcript
+        /// holds the same response (same message.id and requestId).
+        /// </summary>
+        public bool FromProgressCopy { get; set; }
+
+        /// <summary>True when the response was served in fast mode (usage.speed "fast"), priced at the model's fast rate.</summary>
+        public bool Fast { get; set; }
+
         public long InputTokens { get; set; }
 
         public long OutputTokens { get; set; }

@@ -332,7 +332,7 @@ namespace RlmTokens.Transcripts
                 t_lastModel = e.Model;
                 t_lastPrice = prices.Find(e.Model);
             }
-            return t_lastPrice?.Cost(e.InputTokens, e.OutputTokens, e.CacheCreation5mTokens, e.CacheCreation1hTokens, e.CacheReadTokens);
+            return t_lastPrice?.Cost(e);
         }
 
         private static readonly string[] AgentNames = Enum.GetNames(typeof(AgentKind));

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using RlmTokens.Capture;
+using RlmTokens.Pricing;
 using RlmTokens.Transcripts;
 
 namespace RlmTokens.Core.Tests.Transcripts
@@ -248,6 +249,49 @@ namespace RlmTokens.Core.Tests.Transcripts
             Assert.True(f1!.Fast);
             Assert.Equal(LineKind.Usage, fast.Parse(Encoding.UTF8.GetBytes(lines[4]), "p", null, out UsageEntry? n1));
             Assert.False(n1!.Fast);
+        }
+
+        // ---- fast mode ----
+
+        [Fact]
+        public void SumByModel_WithFastModeResponses_ShouldPriceThemAtTheFastRate()
+        {
+            string main = Write(Session + ".jsonl",
+                Assistant(Session, "msg_N", "req_N", Usage(1000, 100, 0, 0, "standard"), "2026-10-02T09:00:01.000Z", model: "claude-opus-4-6"),
+                Assistant(Session, "msg_F", "req_F", Usage(1000, 100, 0, 0, "fast"), "2026-10-02T09:00:02.000Z", model: "claude-opus-4-6"),
+                // Fast mode on a model without one is priced as usual.
+                Assistant(Session, "msg_H", "req_H", Usage(1000, 100, 0, 0, "fast"), "2026-10-02T09:00:03.000Z", model: "claude-haiku-4-5"));
+
+            TranscriptReadResult r = ReadFiles(new[] { main });
+            IReadOnlyList<ModelUsageTotal> sums = TranscriptReader.SumByModel(r.Entries, PriceTable.BuiltIn);
+
+            // By hand, Opus 4.6 at $5 / $25 per million: 1000 x 5e-6 + 100 x 25e-6 = 0.0075 standard, six times that (0.045) fast.
+            Assert.Equal(6m, PriceTable.BuiltIn.Find("claude-opus-4-6")!.FastMultiplier);
+            Assert.Equal(0.0525, sums.Single(t => t.Model == "claude-opus-4-6").CostUsd!.Value, 12);
+            // Haiku 4.5 at $1 / $5: 0.001 + 0.0005.
+            Assert.Equal(0.0015, sums.Single(t => t.Model == "claude-haiku-4-5").CostUsd!.Value, 12);
+        }
+
+        [Fact]
+        public void PriceFile_WithProviderSpecificFastMultiplier_ShouldReadIt()
+        {
+            string file = Path.Combine(_temp, "prices.json");
+            File.WriteAllText(file, """
+                {
+                  "claude-opus-4-6": { "input_cost_per_token": 5e-06, "output_cost_per_token": 2.5e-05, "provider_specific_entry": { "us": 1.1, "fast": 6.0 } },
+                  "claude-sonnet-4-6": { "input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05, "provider_specific_entry": { "fast": "two" } },
+                  "claude-haiku-4-5": { "input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06 }
+                }
+                """);
+
+            PriceTable t = PriceTable.Create(file, null);
+
+            Assert.Equal(6m, t.Find("claude-opus-4-6")!.FastMultiplier);
+            Assert.Equal(1m, t.Find("claude-sonnet-4-6")!.FastMultiplier);
+            Assert.Equal(1m, t.Find("claude-haiku-4-5")!.FastMultiplier);
+            UsageEntry fast = new UsageEntry { Model = "claude-opus-4-6", InputTokens = 2_000_000, Fast = true };
+            // By hand: 2M x $5 per million = $10, six times in fast mode.
+            Assert.Equal(60.0, t.Cost(fast)!.Value, 9);
         }
 
         // ---- Claude Code 2.0: agent-<id>.jsonl beside the session ----

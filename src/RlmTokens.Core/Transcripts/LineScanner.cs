@@ -22,6 +22,9 @@ namespace RlmTokens.Transcripts
 
         /// <summary>usage.speed is "fast".</summary>
         public bool Fast;
+
+        /// <summary>The line's costUSD (older Claude Code wrote it): a non-negative number, else null.</summary>
+        public decimal? CostUsd;
         public bool HasUsage;
         public bool HasSplit;
         public bool Sidechain;
@@ -132,6 +135,7 @@ namespace RlmTokens.Transcripts
                 }
                 else if (name.SequenceEqual("requestId"u8)) { if (!s.Id(out f.RequestId)) { return false; } }
                 else if (name.SequenceEqual("timestamp"u8)) { if (!s.Timestamp(ref f)) { return false; } }
+                else if (name.SequenceEqual("costUSD"u8)) { if (!s.Cost(out f.CostUsd)) { return false; } }
                 else if (name.SequenceEqual("sessionId"u8)) { if (!s.Text(session, out f.Session)) { return false; } }
                 else if (name.SequenceEqual("cwd"u8)) { if (!s.Text(cwd, out f.Cwd)) { return false; } }
                 else if (name.SequenceEqual("gitBranch"u8)) { if (!s.Text(branch, out f.Branch)) { return false; } }
@@ -278,6 +282,7 @@ namespace RlmTokens.Transcripts
                     if (name.SequenceEqual("message"u8) && Peek() == '{') { return Members(Level.Message, ref f, model); }
                     if (name.SequenceEqual("requestId"u8)) { return Id(out f.RequestId); }
                     if (name.SequenceEqual("timestamp"u8)) { return Timestamp(ref f); }
+                    if (name.SequenceEqual("costUSD"u8)) { return Cost(out f.CostUsd); }
                     break;
             }
             return Value((int)level);
@@ -293,6 +298,31 @@ namespace RlmTokens.Transcripts
             if (!String(out ReadOnlySpan<byte> ts, out bool escaped) || escaped) { return false; }
             f.HasTimestamp = TimestampParser.TryParseIsoUtc(ts, out f.Timestamp);
             return f.HasTimestamp;
+        }
+
+        /// <summary>A costUSD: a JSON number read by <see cref="CostValue"/>; any other scalar counts as none. An object or array: not sure.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Cost(out decimal? value)
+        {
+            value = null;
+            byte c = Peek();
+            if (c == '{' || c == '[') { return false; }
+            if (c != '-' && !IsDigit(c)) { return Value(1); }
+            int start = _p;
+            if (!Number(out _)) { return false; }
+            value = CostValue(_s.Slice(start, _p - start));
+            return true;
+        }
+
+        /// <summary>
+        /// A costUSD's JSON number text as USD: a finite, non-negative decimal, else null (both parsers read the
+        /// number's text through this one function).
+        /// </summary>
+        internal static decimal? CostValue(ReadOnlySpan<byte> number)
+        {
+            if (number.Length > 64) { return null; }
+            return decimal.TryParse(Encoding.ASCII.GetString(number), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out decimal d) && d >= 0
+                ? d : (decimal?)null;
         }
 
         /// <summary>A usage count: a plain non-negative integer of at most 18 digits, or null (0). Anything else: not sure.</summary>

@@ -140,6 +140,7 @@ namespace RlmTokens.Transcripts
                     r.Read();
                     if (r.TokenType == JsonTokenType.String) { f.HasTimestamp = TryTimestamp(ref r, out f.Timestamp); }
                 }
+                else if (r.ValueTextEquals("costUSD"u8)) { r.Read(); f.CostUsd = Cost(ref r); }
                 else if (r.ValueTextEquals("sessionId"u8)) { r.Read(); f.Session = Str(ref r, _session); }
                 else if (r.ValueTextEquals("cwd"u8)) { r.Read(); f.Cwd = Str(ref r, _cwd); }
                 else if (r.ValueTextEquals("gitBranch"u8)) { r.Read(); f.Branch = Str(ref r, _branch); }
@@ -231,6 +232,7 @@ namespace RlmTokens.Transcripts
                             if (r.TokenType != JsonTokenType.String) { r.Skip(); }
                         }
                         else if (r.ValueTextEquals("message"u8)) { r.Read(); ReadMessage(ref r, ref copy); }
+                        else if (r.ValueTextEquals("costUSD"u8)) { r.Read(); copy.CostUsd = Cost(ref r); }
                         else if (r.ValueTextEquals("requestId"u8))
                         {
                             r.Read();
@@ -303,6 +305,7 @@ namespace RlmTokens.Transcripts
                 SourceFile = file,
                 FromProgressCopy = f.ProgressCopy,
                 Fast = f.Fast,
+                CostUsd = f.CostUsd,
             };
             return LineKind.Usage;
         }
@@ -313,6 +316,13 @@ namespace RlmTokens.Transcripts
         {
             while (r.Read()) { }
             return r.CurrentDepth == 0 ? LineKind.Skip : LineKind.Malformed;
+        }
+
+        /// <summary>A costUSD: a number's text through <see cref="LineScanner.CostValue"/>; anything else is none.</summary>
+        private static decimal? Cost(ref Utf8JsonReader r)
+        {
+            if (r.TokenType != JsonTokenType.Number) { r.Skip(); return null; }
+            return LineScanner.CostValue(r.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(r.ValueSequence) : r.ValueSpan);
         }
 
         private static string? Str(ref Utf8JsonReader r, RepeatedString last)

@@ -352,6 +352,13 @@ namespace RlmTokens.Transcripts
             }
         }
 
+        /// <summary><paramref name="sum"/> plus a cost a line carries (costUSD, already non-negative); NumberOutOfRange past decimal's range.</summary>
+        public static decimal? AddCost(decimal? sum, decimal cost, UsageEntry e)
+        {
+            try { return checked((sum ?? 0m) + cost); }
+            catch (OverflowException) { throw Errors.Numbers.OutOfRange(e.SourceFile ?? e.Model, "costs"); }
+        }
+
         /// <summary>a + b, checked; NumberOutOfRange on overflow.</summary>
         public static long Add(long a, long b, object target)
         {

@@ -44,6 +44,9 @@ namespace RlmTokens
         /// <summary>True when the response was served in fast mode (usage.speed "fast"), priced at the model's fast rate.</summary>
         public bool Fast { get; set; }
 
+        /// <summary>The cost the line itself carries (costUSD, written by older Claude Code versions), or null; -CostMode chooses whether it is used.</summary>
+        public decimal? CostUsd { get; set; }
+
         public long InputTokens { get; set; }
 
         public long OutputTokens { get; set; }

@@ -294,6 +294,88 @@ namespace RlmTokens.Core.Tests.Transcripts
             Assert.Equal(60.0, t.Cost(fast)!.Value, 9);
         }
 
+        // ---- costUSD and -CostMode ----
+
+        /// <summary>An older Claude Code line: costUSD beside the usage.</summary>
+        private static string WithCost(string line, string cost) => line.Substring(0, line.Length - 1) + ",\"costUSD\":" + cost + "}";
+
+        [Theory]
+        [InlineData(CostMode.Calculate, "0.0135", CostPrecision.Calculated, true)]
+        [InlineData(CostMode.Auto, "0.259", CostPrecision.Mixed, true)]
+        [InlineData(CostMode.Display, "0.25", CostPrecision.Logged, false)]
+        public void Report_WithCostMode_ShouldTakeTheLinesCostUsdAsAsked(CostMode mode, string expected, CostPrecision precision, bool known)
+        {
+            string main = Write(Session + ".jsonl",
+                // Sonnet 4.6 at $3 / $15 per million: 1000 x 3e-6 + 100 x 15e-6 = 0.0045 calculated; the line says 0.25.
+                WithCost(Assistant(Session, "msg_C1", "req_C1", Usage(1000, 100, 0, 0), "2026-10-02T09:00:01.000Z"), "0.25"),
+                // No costUSD: 2000 x 3e-6 + 200 x 15e-6 = 0.009 calculated. Calculate: 0.0135; Auto: 0.25 + 0.009; Display: 0.25.
+                Assistant(Session, "msg_C2", "req_C2", Usage(2000, 200, 0, 0), "2026-10-02T09:00:02.000Z"));
+            TranscriptReadResult r = ReadFiles(new[] { main });
+            Assert.Equal(0.25m, r.Entries.Single(e => e.MessageId == "msg_C1").CostUsd);
+            Assert.Null(r.Entries.Single(e => e.MessageId == "msg_C2").CostUsd);
+
+            TranscriptUsageQuery q = new TranscriptUsageQuery { GroupBy = UsageGrouping.Month, TimeZone = TimeZoneInfo.Utc, CostMode = mode };
+            TranscriptReportResult report = TranscriptReport.Build(r.Entries, q, PriceTable.BuiltIn);
+
+            TranscriptUsageRow row = Assert.Single(report.Rows);
+            Assert.Equal((double)decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), row.CostUsd!.Value, 12);
+            Assert.Equal(precision, row.CostPrecision);
+            Assert.Equal(known, row.CostKnown);
+            Assert.Empty(report.UnknownModels);
+        }
+
+        [Fact]
+        public void Report_WithCostModeOnLinesWithoutCostUsd_ShouldCalculateOrKnowNothing()
+        {
+            string main = Write(Session + ".jsonl", Assistant(Session, "msg_C2", "req_C2", Usage(2000, 200, 0, 0), "2026-10-02T09:00:02.000Z"));
+            TranscriptReadResult r = ReadFiles(new[] { main });
+            TranscriptUsageRow Row(CostMode mode) => Assert.Single(TranscriptReport.Build(r.Entries,
+                new TranscriptUsageQuery { GroupBy = UsageGrouping.Month, TimeZone = TimeZoneInfo.Utc, CostMode = mode }, PriceTable.BuiltIn).Rows);
+
+            Assert.Equal(0.009, Row(CostMode.Auto).CostUsd!.Value, 12);
+            Assert.Equal(CostPrecision.Calculated, Row(CostMode.Auto).CostPrecision);
+            Assert.Null(Row(CostMode.Display).CostUsd);
+            Assert.Equal(CostPrecision.Unknown, Row(CostMode.Display).CostPrecision);
+            Assert.False(Row(CostMode.Display).CostKnown);
+        }
+
+        [Theory]
+        [InlineData("0.25", "0.25")]
+        [InlineData("2.5e-1", "0.25")]
+        [InlineData("0", "0")]
+        [InlineData("-1", null)]
+        [InlineData("\"0.25\"", null)]
+        [InlineData("null", null)]
+        [InlineData("1e400", null)]
+        public void Parse_CostUsdShapes_ShouldAgreeBetweenTheScannerAndTheReader(string json, string? expected)
+        {
+            byte[] line = Encoding.UTF8.GetBytes(WithCost(Assistant(Session, "msg_C1", "req_C1", Usage(1, 1, 0, 0), "2026-10-02T09:00:01.000Z"), json));
+            decimal? want = expected is null ? null : decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(LineKind.Usage, new TranscriptLineParser().Parse(line, "p", null, out UsageEntry? a));
+            Assert.Equal(LineKind.Usage, new TranscriptLineParser().ParseWithReader(line, "p", null, out UsageEntry? b));
+            Assert.Equal(want, a!.CostUsd);
+            Assert.Equal(want, b!.CostUsd);
+        }
+
+        [Fact]
+        public void Read_CostUsdThroughTheCache_ShouldComeBackExactly()
+        {
+            string cache = Path.Combine(_temp, "cost-cache");
+            Write(Session + ".jsonl", WithCost(Assistant(Session, "msg_C1", "req_C1", Usage(1, 1, 0, 0), "2026-10-02T09:00:01.000Z"), "0.123456789012345678"));
+            TranscriptReadResult Read()
+            {
+                TranscriptReadOptions o = new TranscriptReadOptions { CacheFolder = cache };
+                o.ProjectRoots.Add(Path.Combine(_temp, "projects"));
+                return TranscriptReader.Read(o);
+            }
+
+            Read();
+            TranscriptReadResult warm = Read();
+
+            Assert.Equal(1, warm.FilesFromCache);
+            Assert.Equal(0.123456789012345678m, Assert.Single(warm.Entries).CostUsd);
+        }
+
         // ---- Claude Code 2.0: agent-<id>.jsonl beside the session ----
 
         [Fact]

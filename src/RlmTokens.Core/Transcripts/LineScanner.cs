@@ -89,8 +89,9 @@ namespace RlmTokens.Transcripts
 
         /// <summary>
         /// Reads a line as the reader-based parser would, filling <paramref name="f"/>; <paramref name="notAssistant"/>
-        /// is set when the line is well-formed but its type is neither "assistant" nor absent (a skipped line). False:
-        /// not sure, or a "progress" line (whose nested copy only the reader-based parser reads): ask that parser.
+        /// is set when the line is well-formed but its type is neither "assistant", "progress" nor absent (a skipped
+        /// line); a progress line ends as the response it copies, or without usage (<see cref="TakeCopy"/>). False:
+        /// not sure, ask the reader-based parser.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static bool TryRead(ReadOnlySpan<byte> line, ref LineFields f, out bool notAssistant, RepeatedString model,

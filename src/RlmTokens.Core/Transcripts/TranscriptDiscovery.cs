@@ -22,7 +22,8 @@ namespace RlmTokens.Transcripts
     /// <summary>
     /// Finds Claude Code transcripts. The home folder and $CLAUDE_CONFIG_DIR are passed in, never read
     /// here, so tests control them. Layouts: projects/&lt;project&gt;/&lt;session&gt;.jsonl and
-    /// projects/&lt;project&gt;/&lt;session&gt;/subagents/agent-&lt;id&gt;.jsonl (any .jsonl below a project folder).
+    /// projects/&lt;project&gt;/&lt;session&gt;/subagents/agent-&lt;id&gt;.jsonl (any .jsonl below a project folder), and
+    /// Claude Code 2.0's projects/&lt;project&gt;/agent-&lt;id&gt;.jsonl beside the sessions.
     /// </summary>
     public static class TranscriptDiscovery
     {

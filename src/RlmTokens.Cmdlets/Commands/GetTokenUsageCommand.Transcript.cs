@@ -55,6 +55,13 @@ namespace RlmTokens.Cmdlets
         public SwitchParameter NoCache { get; set; }
 
         /// <summary>
+        /// Which cost a response gets (ccusage's --mode): Calculate (default) from tokens and prices, Auto the line's
+        /// costUSD where it has one, Display only the line's costUSD. Rows say which in CostPrecision.
+        /// </summary>
+        [Parameter(ParameterSetName = TranscriptSet)]
+        public CostMode CostMode { get; set; } = CostMode.Calculate;
+
+        /// <summary>
         /// Only these agents. With -Transcript: Claude, Codex, Gemini, OpenCode (default: every agent whose data
         /// is found). With -Ledger: the ledger's agent names (Claude stands for Claude Code's claude-code, other
         /// names as a log record gives them).
@@ -193,6 +200,7 @@ namespace RlmTokens.Cmdlets
                 TokenLimit = tokenLimit,
                 TokenLimitFromMax = limitFromMax,
                 ActiveOnly = Active,
+                CostMode = CostMode,
             };
             foreach (string p in Project ?? Array.Empty<string>()) { query.Projects.Add(p); }
             foreach (string id in SessionId ?? Array.Empty<string>()) { query.SessionIds.Add(id); }

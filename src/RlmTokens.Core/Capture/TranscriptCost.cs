@@ -21,7 +21,8 @@ namespace RlmTokens.Capture
     {
         /// <summary>
         /// Exact per-model tokens of one session: the transcript and its subagent transcripts
-        /// (&lt;session&gt;/subagents/), each API response once, priced per model.
+        /// (<see cref="TranscriptDiscovery.SessionFiles"/>: &lt;session&gt;/subagents/ and Claude Code 2.0's
+        /// agent-*.jsonl beside it), each API response once, priced per model.
         /// </summary>
         /// <exception cref="DataFileNotFoundException">The transcript does not exist.</exception>
         /// <param name="path">The session's transcript.</param>

@@ -46,6 +46,9 @@ namespace RlmTokens
         /// <summary>False when some response's model has no price (CostUsd then covers the priced ones only).</summary>
         public bool CostKnown { get; set; }
 
+        /// <summary>Where CostUsd comes from: Calculated from tokens and prices, Logged (the lines' costUSD, -CostMode Auto or Display), Mixed, or Unknown.</summary>
+        public CostPrecision CostPrecision { get; set; }
+
         /// <summary>The models used, sorted, joined with ", ".</summary>
         public string Models { get; set; } = string.Empty;
 

@@ -23,7 +23,8 @@ namespace RlmTokens.Pricing
         public static IEnumerable<ModelPrice> All()
         {
             // Anthropic
-            yield return Claude("claude-opus-4-6", 5, 25, 6.25, 0.5);
+            // Fast mode (usage.speed "fast", research preview): six times the standard rates (LiteLLM: provider_specific_entry.fast 6).
+            yield return Fast(Claude("claude-opus-4-6", 5, 25, 6.25, 0.5), 6m);
             yield return Claude("claude-opus-4-5", 5, 25, 6.25, 0.5);
             yield return Claude("claude-opus-4-5-20251101", 5, 25, 6.25, 0.5);
             yield return Claude("claude-opus-4-1", 15, 75, 18.75, 1.5);
@@ -123,6 +124,12 @@ namespace RlmTokens.Pricing
             CacheWrite1hAbove200kPerToken = M(inputHi) * 2,
             CacheReadAbove200kPerToken = M(readHi),
         };
+
+        private static ModelPrice Fast(ModelPrice p, decimal multiplier)
+        {
+            p.FastMultiplier = multiplier;
+            return p;
+        }
 
         private static ModelPrice Plain(string model, double input, double output, double read) => new ModelPrice
         {

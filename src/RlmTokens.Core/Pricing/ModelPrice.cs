@@ -45,6 +45,12 @@ namespace RlmTokens
 
         public long TierThreshold { get; set; } = 200_000;
 
+        /// <summary>
+        /// What a fast-mode response (usage.speed "fast") costs as a multiple of a normal one (LiteLLM's
+        /// provider_specific_entry.fast; Anthropic: Claude Opus 4.6 six times); 1 where the model has no fast mode.
+        /// </summary>
+        public decimal FastMultiplier { get; set; } = 1m;
+
         /// <summary>USD per million input tokens (for display).</summary>
         public decimal InputPerMillion => Pricing.Usd.Exact(InputPerToken * 1_000_000m);
 
@@ -68,6 +74,13 @@ namespace RlmTokens
             + Tier(cacheWrite5m, CacheWrite5mPerToken, CacheWrite5mAbove200kPerToken)
             + Tier(cacheWrite1h, CacheWrite1hPerToken, CacheWrite1hAbove200kPerToken)
             + Tier(cacheRead, CacheReadPerToken, CacheReadAbove200kPerToken);
+
+        /// <summary>The cost of one logged response: <see cref="Cost(long, long, long, long, long)"/>, times <see cref="FastMultiplier"/> when it ran in fast mode.</summary>
+        public decimal Cost(UsageEntry e)
+        {
+            decimal cost = Cost(e.InputTokens, e.OutputTokens, e.CacheCreation5mTokens, e.CacheCreation1hTokens, e.CacheReadTokens);
+            return e.Fast && FastMultiplier != 1m ? cost * FastMultiplier : cost;
+        }
 
         private decimal Tier(long n, decimal basePrice, decimal? above)
         {

@@ -91,7 +91,7 @@ namespace RlmTokens.Pricing
         public decimal? Cost(UsageEntry entry)
         {
             ModelPrice? p = Find(entry.Model);
-            return p?.Cost(entry.InputTokens, entry.OutputTokens, entry.CacheCreation5mTokens, entry.CacheCreation1hTokens, entry.CacheReadTokens);
+            return p?.Cost(entry);
         }
 
         /// <summary>The name a model is matched by: lower case, without provider prefix, date or version suffix.</summary>
@@ -244,6 +244,7 @@ namespace RlmTokens.Pricing
                         CacheWrite5mAbove200kPerToken = Num(e, "cache_creation_input_token_cost_" + above),
                         CacheWrite1hAbove200kPerToken = Num(e, "cache_creation_input_token_cost_above_1hr_" + above) ?? (iHi * 2),
                         CacheReadAbove200kPerToken = Num(e, "cache_read_input_token_cost_" + above),
+                        FastMultiplier = FastOf(e),
                     };
                     result.Add(p);
                 }
@@ -261,6 +262,13 @@ namespace RlmTokens.Pricing
                 throw new DataFileAccessDeniedException(path, e);
             }
             return result;
+        }
+
+        /// <summary>provider_specific_entry.fast: a fast-mode response's cost as a multiple of a normal one (1 when absent or not a positive number).</summary>
+        private static decimal FastOf(JsonElement e)
+        {
+            if (!e.TryGetProperty("provider_specific_entry", out JsonElement specific) || specific.ValueKind != JsonValueKind.Object) { return 1m; }
+            return Num(specific, "fast") is decimal f && f > 0 && f <= 1000 ? f : 1m;
         }
 
         // A price as the file writes it (3e-06, "3e-06"): a decimal of its digits; null when absent or past decimal's range.

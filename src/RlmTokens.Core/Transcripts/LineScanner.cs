@@ -10,6 +10,21 @@ namespace RlmTokens.Transcripts
     {
         public bool TypeSeen;
         public bool Assistant;
+
+        /// <summary>The line's type is "progress": its usage, if any, is a copy nested in data.message.</summary>
+        public bool Progress;
+
+        /// <summary>Of a progress line's data (read into a LineFields of its own): data.type is "agent_progress".</summary>
+        public bool AgentProgress;
+
+        /// <summary>The line is a progress line's copy of a subagent's response (see <see cref="UsageEntry.FromProgressCopy"/>).</summary>
+        public bool ProgressCopy;
+
+        /// <summary>usage.speed is "fast".</summary>
+        public bool Fast;
+
+        /// <summary>The line's costUSD (older Claude Code wrote it): a non-negative number, else null.</summary>
+        public decimal? CostUsd;
         public bool HasUsage;
         public bool HasSplit;
         public bool Sidechain;
@@ -62,28 +77,32 @@ namespace RlmTokens.Transcripts
         private const int MaxDepth = 64;
 
         private readonly ReadOnlySpan<byte> _s;
+        private readonly RepeatedString? _agent;
         private int _p;
 
-        private LineScanner(ReadOnlySpan<byte> line)
+        private LineScanner(ReadOnlySpan<byte> line, RepeatedString agent)
         {
             _s = line;
+            _agent = agent;
             _p = 0;
         }
 
         /// <summary>
         /// Reads a line as the reader-based parser would, filling <paramref name="f"/>; <paramref name="notAssistant"/>
-        /// is set when the line is well-formed but its type is not "assistant" (a skipped line). False: not sure,
-        /// ask the reader-based parser.
+        /// is set when the line is well-formed but its type is neither "assistant", "progress" nor absent (a skipped
+        /// line); a progress line ends as the response it copies, or without usage (<see cref="TakeCopy"/>). False:
+        /// not sure, ask the reader-based parser.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static bool TryRead(ReadOnlySpan<byte> line, ref LineFields f, out bool notAssistant, RepeatedString model,
             RepeatedString session, RepeatedString cwd, RepeatedString branch, RepeatedString agent)
         {
             notAssistant = false;
+            LineFields copy = default;
             // Raw control bytes (legal only as whitespace between tokens) and invalid UTF-8: the reader decides.
             TextKind kind = ByteSearch.Classify(line);
             if (kind == TextKind.Control || (kind == TextKind.NonAscii && !System.Text.Unicode.Utf8.IsValid(line))) { return false; }
-            LineScanner s = new LineScanner(line);
+            LineScanner s = new LineScanner(line, agent);
             s.Ws();
             if (s.Peek() != '{') { return false; }
             s._p++;
@@ -101,26 +120,23 @@ namespace RlmTokens.Transcripts
                     if (s.Peek() != '"' || !s.String(out ReadOnlySpan<byte> type, out bool escaped) || escaped) { return false; }
                     f.TypeSeen = true;
                     f.Assistant = type.SequenceEqual("assistant"u8);
-                    notAssistant = !f.Assistant;
+                    f.Progress = type.SequenceEqual("progress"u8);
+                    notAssistant = !f.Assistant && !f.Progress;
                 }
                 else if (name.SequenceEqual("message"u8))
                 {
                     if (s.Peek() != '{') { if (!s.Value(1)) { return false; } }
                     else if (!s.Members(Level.Message, ref f, model)) { return false; }
                 }
-                else if (name.SequenceEqual("requestId"u8)) { if (!s.Id(out f.RequestId)) { return false; } }
-                else if (name.SequenceEqual("timestamp"u8))
+                else if (name.SequenceEqual("data"u8))
                 {
-                    byte c = s.Peek();
-                    if (c == '{' || c == '[') { return false; }
-                    if (c != '"') { if (!s.Value(1)) { return false; } }
-                    else
-                    {
-                        if (!s.String(out ReadOnlySpan<byte> ts, out bool escaped) || escaped) { return false; }
-                        f.HasTimestamp = TimestampParser.TryParseIsoUtc(ts, out f.Timestamp);
-                        if (!f.HasTimestamp) { return false; }
-                    }
+                    // A progress line's data, whichever of type and data comes first: read into the copy.
+                    if (s.Peek() != '{') { if (!s.Value(1)) { return false; } }
+                    else if (!s.Members(Level.Data, ref copy, model)) { return false; }
                 }
+                else if (name.SequenceEqual("requestId"u8)) { if (!s.Id(out f.RequestId)) { return false; } }
+                else if (name.SequenceEqual("timestamp"u8)) { if (!s.Timestamp(ref f)) { return false; } }
+                else if (name.SequenceEqual("costUSD"u8)) { if (!s.Cost(out f.CostUsd)) { return false; } }
                 else if (name.SequenceEqual("sessionId"u8)) { if (!s.Text(session, out f.Session)) { return false; } }
                 else if (name.SequenceEqual("cwd"u8)) { if (!s.Text(cwd, out f.Cwd)) { return false; } }
                 else if (name.SequenceEqual("gitBranch"u8)) { if (!s.Text(branch, out f.Branch)) { return false; } }
@@ -136,10 +152,43 @@ namespace RlmTokens.Transcripts
                 switch (s.Next())
                 {
                     case (byte)',': continue;
-                    case (byte)'}': return s.End();
+                    case (byte)'}':
+                        if (!s.End()) { return false; }
+                        if (f.Progress) { TakeCopy(ref f, ref copy); }
+                        return true;
                     default: return false;
                 }
             }
+        }
+
+        /// <summary>
+        /// A progress line stands for the subagent response its data.message copies (an agent_progress whose
+        /// message is an assistant line with usage): that response's fields, the line's session, cwd and branch,
+        /// the copy's agentId (else the line's), marked as a copy. Anything else on a progress line leaves
+        /// <paramref name="f"/> without usage (skipped). Both parsers end a progress line here.
+        /// </summary>
+        internal static void TakeCopy(ref LineFields f, ref LineFields copy)
+        {
+            if (!copy.AgentProgress || !copy.HasUsage || (copy.TypeSeen && !copy.Assistant))
+            {
+                f.HasUsage = false;
+                return;
+            }
+            copy.TypeSeen = true;
+            copy.Assistant = true;
+            copy.Progress = true;
+            copy.ProgressCopy = true;
+            copy.Sidechain = true;
+            if (!copy.HasTimestamp)
+            {
+                copy.HasTimestamp = f.HasTimestamp;
+                copy.Timestamp = f.Timestamp;
+            }
+            copy.Session = f.Session;
+            copy.Cwd = f.Cwd;
+            copy.Branch = f.Branch;
+            copy.Agent ??= f.Agent;
+            f = copy;
         }
 
         /// <summary>The nested objects whose members the scanner reads: message, message.usage, usage.cache_creation.</summary>
@@ -148,6 +197,11 @@ namespace RlmTokens.Transcripts
             Message = 2,
             Usage = 3,
             Split = 4,
+
+            // A progress line's data, and the line it copies in data.message (values above their depth: a deeper
+            // limit than the real one only makes the scanner fall back sooner).
+            Data = 5,
+            Copy = 6,
         }
 
         /// <summary>Reads the members of the object at the current brace, each through <see cref="Member"/>.</summary>
@@ -188,18 +242,88 @@ namespace RlmTokens.Transcripts
                     if (name.SequenceEqual("output_tokens"u8)) { return Count(out f.Output); }
                     if (name.SequenceEqual("cache_creation_input_tokens"u8)) { return Count(out f.CacheCreate); }
                     if (name.SequenceEqual("cache_read_input_tokens"u8)) { return Count(out f.CacheRead); }
+                    if (name.SequenceEqual("speed"u8) && Peek() == '"')
+                    {
+                        if (!String(out ReadOnlySpan<byte> speed, out bool escaped) || escaped) { return false; }
+                        f.Fast = speed.SequenceEqual("fast"u8);
+                        return true;
+                    }
                     if (name.SequenceEqual("cache_creation"u8) && Peek() == '{')
                     {
                         f.HasSplit = true;
                         return Members(Level.Split, ref f, model);
                     }
                     break;
-                default:
+                case Level.Split:
                     if (name.SequenceEqual("ephemeral_5m_input_tokens"u8)) { return Count(out f.Cache5m); }
                     if (name.SequenceEqual("ephemeral_1h_input_tokens"u8)) { return Count(out f.Cache1h); }
                     break;
+                case Level.Data:
+                    if (name.SequenceEqual("type"u8))
+                    {
+                        f.AgentProgress = false;
+                        if (Peek() != '"') { return Value((int)level); }
+                        if (!String(out ReadOnlySpan<byte> type, out bool escaped) || escaped) { return false; }
+                        f.AgentProgress = type.SequenceEqual("agent_progress"u8);
+                        return true;
+                    }
+                    if (name.SequenceEqual("agentId"u8)) { return _agent is not null && Text(_agent, out f.Agent); }
+                    if (name.SequenceEqual("message"u8) && Peek() == '{') { return Members(Level.Copy, ref f, model); }
+                    break;
+                default:
+                    if (name.SequenceEqual("type"u8))
+                    {
+                        f.TypeSeen = true;
+                        f.Assistant = false;
+                        if (Peek() != '"') { return Value((int)level); }
+                        if (!String(out ReadOnlySpan<byte> type, out bool escaped) || escaped) { return false; }
+                        f.Assistant = type.SequenceEqual("assistant"u8);
+                        return true;
+                    }
+                    if (name.SequenceEqual("message"u8) && Peek() == '{') { return Members(Level.Message, ref f, model); }
+                    if (name.SequenceEqual("requestId"u8)) { return Id(out f.RequestId); }
+                    if (name.SequenceEqual("timestamp"u8)) { return Timestamp(ref f); }
+                    if (name.SequenceEqual("costUSD"u8)) { return Cost(out f.CostUsd); }
+                    break;
             }
             return Value((int)level);
+        }
+
+        /// <summary>A timestamp: an ISO UTC string the fast parser reads, or a scalar that counts as none. Anything else: not sure.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Timestamp(ref LineFields f)
+        {
+            byte c = Peek();
+            if (c == '{' || c == '[') { return false; }
+            if (c != '"') { return Value(1); }
+            if (!String(out ReadOnlySpan<byte> ts, out bool escaped) || escaped) { return false; }
+            f.HasTimestamp = TimestampParser.TryParseIsoUtc(ts, out f.Timestamp);
+            return f.HasTimestamp;
+        }
+
+        /// <summary>A costUSD: a JSON number read by <see cref="CostValue"/>; any other scalar counts as none. An object or array: not sure.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Cost(out decimal? value)
+        {
+            value = null;
+            byte c = Peek();
+            if (c == '{' || c == '[') { return false; }
+            if (c != '-' && !IsDigit(c)) { return Value(1); }
+            int start = _p;
+            if (!Number(out _)) { return false; }
+            value = CostValue(_s.Slice(start, _p - start));
+            return true;
+        }
+
+        /// <summary>
+        /// A costUSD's JSON number text as USD: a finite, non-negative decimal, else null (both parsers read the
+        /// number's text through this one function).
+        /// </summary>
+        internal static decimal? CostValue(ReadOnlySpan<byte> number)
+        {
+            if (number.Length > 64) { return null; }
+            return decimal.TryParse(Encoding.ASCII.GetString(number), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out decimal d) && d >= 0
+                ? d : (decimal?)null;
         }
 
         /// <summary>A usage count: a plain non-negative integer of at most 18 digits, or null (0). Anything else: not sure.</summary>

@@ -26,8 +26,12 @@ namespace RlmTokens.Transcripts
     /// </summary>
     internal sealed class TranscriptCache
     {
-        // "RLMTKC05" little-endian: the format of this class (version 4 wrote one undivided entry list).
-        private const ulong Magic = 0x35304B43544D4C52UL;
+        // "RLMTKC06" little-endian: the format of this class (version 5 kept only the sidechain flag in an entry's
+        // flags byte and no costUSD, version 4 wrote one undivided entry list).
+        private const ulong Magic = 0x36304B43544D4C52UL;
+
+        // An entry's flags byte.
+        private const byte SidechainFlag = 1, ProgressCopyFlag = 2, FastFlag = 4, CostFlag = 8;
         private const int Prefix = 12;
 
         private readonly string _file;
@@ -338,7 +342,12 @@ namespace RlmTokens.Transcripts
                 w.WriteVar((ulong)Id(e.AgentId));
                 w.WriteOptionalString(e.MessageId);
                 w.WriteOptionalString(e.RequestId);
-                w.WriteByte(e.IsSidechain ? (byte)1 : (byte)0);
+                w.WriteByte((byte)((e.IsSidechain ? SidechainFlag : 0) | (e.FromProgressCopy ? ProgressCopyFlag : 0) | (e.Fast ? FastFlag : 0) | (e.CostUsd is null ? 0 : CostFlag)));
+                if (e.CostUsd is decimal cost)
+                {
+                    // decimal.GetBits: the four 32-bit words that are the value exactly.
+                    foreach (int part in decimal.GetBits(cost)) { w.WriteInt32(part); }
+                }
                 w.WriteVar((ulong)e.InputTokens);
                 w.WriteVar((ulong)e.OutputTokens);
                 w.WriteVar((ulong)e.CacheCreationTokens);
@@ -440,6 +449,8 @@ namespace RlmTokens.Transcripts
                 List<UsageEntry> list = new List<UsageEntry>(count);
                 for (int i = 0; i < count; i++)
                 {
+                    byte flags = 0;
+                    // Members are read in the order they were written (an initializer runs top to bottom).
                     UsageEntry e = new UsageEntry
                     {
                         Timestamp = new DateTime(r.ReadInt64(), DateTimeKind.Utc),
@@ -450,7 +461,10 @@ namespace RlmTokens.Transcripts
                         AgentId = S(r.ReadIndex(n)),
                         MessageId = r.ReadOptionalString(),
                         RequestId = r.ReadOptionalString(),
-                        IsSidechain = r.ReadByte() != 0,
+                        IsSidechain = ((flags = r.ReadByte()) & SidechainFlag) != 0,
+                        FromProgressCopy = (flags & ProgressCopyFlag) != 0,
+                        Fast = (flags & FastFlag) != 0,
+                        CostUsd = (flags & CostFlag) != 0 ? r.ReadDecimal() : null,
                         InputTokens = r.ReadCountLong(),
                         OutputTokens = r.ReadCountLong(),
                         CacheCreationTokens = r.ReadCountLong(),
@@ -460,7 +474,7 @@ namespace RlmTokens.Transcripts
                         Project = st.Project,
                         SourceFile = st.Path,
                     };
-                    if (!Plausible(e)) { throw new TranscriptCacheDamagedException(); }
+                    if (!Plausible(e) || (flags & ~(SidechainFlag | ProgressCopyFlag | FastFlag | CostFlag)) != 0 || e.CostUsd < 0) { throw new TranscriptCacheDamagedException(); }
                     list.Add(e);
                 }
                 if (!r.AtEnd) { throw new TranscriptCacheDamagedException(); }
@@ -620,6 +634,9 @@ namespace RlmTokens.Transcripts
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4));
+
+            /// <summary>A decimal as decimal.GetBits wrote it; bits that are no decimal throw ArgumentException (a damaged block).</summary>
+            public decimal ReadDecimal() => new decimal(new[] { ReadInt32(), ReadInt32(), ReadInt32(), ReadInt32() });
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(ReadBytes(8));

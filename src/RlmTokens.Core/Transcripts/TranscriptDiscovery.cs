@@ -22,7 +22,8 @@ namespace RlmTokens.Transcripts
     /// <summary>
     /// Finds Claude Code transcripts. The home folder and $CLAUDE_CONFIG_DIR are passed in, never read
     /// here, so tests control them. Layouts: projects/&lt;project&gt;/&lt;session&gt;.jsonl and
-    /// projects/&lt;project&gt;/&lt;session&gt;/subagents/agent-&lt;id&gt;.jsonl (any .jsonl below a project folder).
+    /// projects/&lt;project&gt;/&lt;session&gt;/subagents/agent-&lt;id&gt;.jsonl (any .jsonl below a project folder), and
+    /// Claude Code 2.0's projects/&lt;project&gt;/agent-&lt;id&gt;.jsonl beside the sessions.
     /// </summary>
     public static class TranscriptDiscovery
     {
@@ -135,26 +136,95 @@ namespace RlmTokens.Transcripts
         }
 
         /// <summary>
-        /// The files of one session: the transcript itself and &lt;session&gt;/subagents/*.jsonl beside it.
+        /// The files of one session: the transcript itself, &lt;session&gt;/subagents/*.jsonl beside it, and (Claude
+        /// Code 2.0's layout) the agent-*.jsonl files beside it whose lines name the session (their first sessionId
+        /// is the transcript's name). The one discovery of a session's files: Import-SessionCost, the status line and
+        /// the hooks all read a session through it.
         /// </summary>
         public static IReadOnlyList<TranscriptFile> SessionFiles(string transcriptPath)
         {
             string full = System.IO.Path.GetFullPath(transcriptPath);
             string project = ProjectOf(full);
             List<TranscriptFile> files = new List<TranscriptFile> { new TranscriptFile(full, project) };
-            string dir = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full) ?? ".", System.IO.Path.GetFileNameWithoutExtension(full));
+            string folder = System.IO.Path.GetDirectoryName(full) ?? ".";
+            string session = System.IO.Path.GetFileNameWithoutExtension(full);
+            HashSet<string> seenFiles = new HashSet<string>(PathComparer) { Storage.SafeFiles.RealPath(full) };
+            List<TranscriptFile> more = new List<TranscriptFile>();
+            List<string> special = new List<string>();
+            string dir = System.IO.Path.Combine(folder, session);
             if (Directory.Exists(dir))
             {
                 // Walked as discovery walks (each real folder and file once); a FIFO there is left to the
                 // reader, which refuses it before opening and reports it.
-                List<TranscriptFile> more = new List<TranscriptFile>();
-                List<string> special = new List<string>();
-                Walk(dir, project, more, new HashSet<string>(PathComparer) { Storage.SafeFiles.RealPath(full) }, new HashSet<string>(PathComparer), special);
-                foreach (string f in special) { more.Add(new TranscriptFile(f, project)); }
-                more.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-                files.AddRange(more);
+                Walk(dir, project, more, seenFiles, new HashSet<string>(PathComparer), special);
             }
+            if (!session.StartsWith("agent-", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (string agent in AgentFilesBeside(folder))
+                {
+                    string real = Storage.SafeFiles.RealPath(agent);
+                    if (seenFiles.Contains(real) || !string.Equals(FirstSessionId(agent), session, StringComparison.Ordinal)) { continue; }
+                    seenFiles.Add(real);
+                    more.Add(new TranscriptFile(real, project));
+                }
+            }
+            foreach (string f in special) { more.Add(new TranscriptFile(f, project)); }
+            more.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+            files.AddRange(more);
             return files;
+        }
+
+        /// <summary>The regular agent-*.jsonl files of a folder (Claude Code 2.0 wrote subagent transcripts there).</summary>
+        private static IEnumerable<string> AgentFilesBeside(string folder)
+        {
+            List<string> agents = new List<string>();
+            foreach (string entry in SafeEntries(folder))
+            {
+                string name = System.IO.Path.GetFileName(entry);
+                if (name.StartsWith("agent-", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+                    && Storage.NativeFiles.TargetKindOf(entry) == Storage.FileKind.Regular)
+                {
+                    agents.Add(entry);
+                }
+            }
+            agents.Sort(StringComparer.Ordinal);
+            return agents;
+        }
+
+        /// <summary>How far into a file <see cref="FirstSessionId"/> looks for a line that names a session.</summary>
+        internal const int SessionIdProbeLines = 64;
+
+        /// <summary>
+        /// The sessionId of the first of a transcript's first lines that has one (a string), or null (none, or the
+        /// file cannot be read). Lines that are not JSON objects are passed over.
+        /// </summary>
+        internal static string? FirstSessionId(string path)
+        {
+            try
+            {
+                using FileStream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using StreamReader reader = new StreamReader(stream, System.Text.Encoding.UTF8, true);
+                for (int i = 0; i < SessionIdProbeLines; i++)
+                {
+                    string? line = reader.ReadLine();
+                    if (line is null) { return null; }
+                    if (line.Length > FileScanner.DefaultMaxLineBytes) { continue; }
+                    try
+                    {
+                        using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(line);
+                        if (doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                            && doc.RootElement.TryGetProperty("sessionId", out System.Text.Json.JsonElement id)
+                            && id.ValueKind == System.Text.Json.JsonValueKind.String)
+                        {
+                            return id.GetString();
+                        }
+                    }
+                    catch (System.Text.Json.JsonException) { }
+                }
+                return null;
+            }
+            catch (IOException) { return null; }
+            catch (UnauthorizedAccessException) { return null; }
         }
 
         /// <summary>The project folder name of a transcript path (either layout).</summary>

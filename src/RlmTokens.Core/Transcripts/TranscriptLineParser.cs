@@ -24,8 +24,10 @@ namespace RlmTokens.Transcripts
     }
 
     /// <summary>
-    /// Parses one JSONL line, but only a line that can carry usage: a byte search for "usage" and "assistant"
-    /// rejects user lines and tool results (most of a transcript's bytes) without reading them. A line that
+    /// Parses one JSONL line, but only a line that can carry usage: a byte search for the "usage" key rejects
+    /// user lines and tool results (most of a transcript's bytes) without reading them. Counted: an assistant
+    /// line or a line without a type (as ccusage counts them) with message.usage, and a progress line's
+    /// agent_progress copy of a subagent's response (marked <see cref="UsageEntry.FromProgressCopy"/>). A line that
     /// passes goes through <see cref="LineScanner"/>, which pulls out the usage fields in one forward pass
     /// without tokenizing the rest; what it is not sure of (malformed JSON, comments, counts written as
     /// strings or floats) goes to the <see cref="Utf8JsonReader"/> parser, which decides. One instance per
@@ -52,8 +54,7 @@ namespace RlmTokens.Transcripts
         private readonly RepeatedString _agent = new RepeatedString();
 
         /// <summary>True when a line may hold usage (cheap; no parsing).</summary>
-        public static bool MayHoldUsage(ReadOnlySpan<byte> line) =>
-            ByteSearch.IndexOf(line, "\"usage\""u8) >= 0 && ByteSearch.IndexOf(line, "assistant"u8) >= 0;
+        public static bool MayHoldUsage(ReadOnlySpan<byte> line) => ByteSearch.IndexOf(line, "\"usage\""u8) >= 0;
 
         public LineKind Parse(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
         {
@@ -65,11 +66,8 @@ namespace RlmTokens.Transcripts
         /// <see cref="Parse"/> for a line the caller already found "usage" in: one search per line.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public LineKind ParseWithUsage(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
-        {
-            entry = null;
-            return ByteSearch.IndexOf(line, "assistant"u8) >= 0 ? ParseCandidate(line, project, file, out entry) : LineKind.Skip;
-        }
+        public LineKind ParseWithUsage(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry) =>
+            ParseCandidate(line, project, file, out entry);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private LineKind ParseCandidate(ReadOnlySpan<byte> line, string project, string? file, out UsageEntry? entry)
@@ -116,6 +114,8 @@ namespace RlmTokens.Transcripts
         {
             Utf8JsonReader r = new Utf8JsonReader(line, s_options);
             if (!r.Read() || r.TokenType != JsonTokenType.StartObject) { return LineKind.Malformed; }
+            // A progress line's data (agent_progress): the subagent's response it copies, read whatever the order of type and data.
+            LineFields copy = default;
             while (r.Read())
             {
                 if (r.TokenType == JsonTokenType.EndObject) { break; }
@@ -125,44 +125,14 @@ namespace RlmTokens.Transcripts
                     r.Read();
                     f.TypeSeen = true;
                     f.Assistant = r.TokenType == JsonTokenType.String && r.ValueTextEquals("assistant"u8);
-                    if (!f.Assistant) { return CheckRest(ref r); }
+                    f.Progress = r.TokenType == JsonTokenType.String && r.ValueTextEquals("progress"u8);
+                    if (!f.Assistant && !f.Progress) { return CheckRest(ref r); }
                 }
-                else if (r.ValueTextEquals("message"u8))
+                else if (r.ValueTextEquals("message"u8)) { r.Read(); ReadMessage(ref r, ref f); }
+                else if (r.ValueTextEquals("data"u8))
                 {
                     r.Read();
-                    if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); continue; }
-                    while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-                    {
-                        if (r.ValueTextEquals("model"u8)) { r.Read(); f.Model = Str(ref r, _model); }
-                        else if (r.ValueTextEquals("id"u8)) { r.Read(); f.MessageId = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
-                        else if (r.ValueTextEquals("usage"u8))
-                        {
-                            r.Read();
-                            if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); continue; }
-                            f.HasUsage = true;
-                            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-                            {
-                                if (r.ValueTextEquals("input_tokens"u8)) { r.Read(); f.Input = Num(ref r); }
-                                else if (r.ValueTextEquals("output_tokens"u8)) { r.Read(); f.Output = Num(ref r); }
-                                else if (r.ValueTextEquals("cache_creation_input_tokens"u8)) { r.Read(); f.CacheCreate = Num(ref r); }
-                                else if (r.ValueTextEquals("cache_read_input_tokens"u8)) { r.Read(); f.CacheRead = Num(ref r); }
-                                else if (r.ValueTextEquals("cache_creation"u8))
-                                {
-                                    r.Read();
-                                    if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); continue; }
-                                    f.HasSplit = true;
-                                    while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-                                    {
-                                        if (r.ValueTextEquals("ephemeral_5m_input_tokens"u8)) { r.Read(); f.Cache5m = Num(ref r); }
-                                        else if (r.ValueTextEquals("ephemeral_1h_input_tokens"u8)) { r.Read(); f.Cache1h = Num(ref r); }
-                                        else { r.Read(); r.Skip(); }
-                                    }
-                                }
-                                else { r.Read(); r.Skip(); }
-                            }
-                        }
-                        else { r.Read(); r.Skip(); }
-                    }
+                    ReadProgressData(ref r, ref copy);
                 }
                 else if (r.ValueTextEquals("requestId"u8)) { r.Read(); f.RequestId = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
                 else if (r.ValueTextEquals("timestamp"u8))
@@ -170,6 +140,7 @@ namespace RlmTokens.Transcripts
                     r.Read();
                     if (r.TokenType == JsonTokenType.String) { f.HasTimestamp = TryTimestamp(ref r, out f.Timestamp); }
                 }
+                else if (r.ValueTextEquals("costUSD"u8)) { r.Read(); f.CostUsd = Cost(ref r); }
                 else if (r.ValueTextEquals("sessionId"u8)) { r.Read(); f.Session = Str(ref r, _session); }
                 else if (r.ValueTextEquals("cwd"u8)) { r.Read(); f.Cwd = Str(ref r, _cwd); }
                 else if (r.ValueTextEquals("gitBranch"u8)) { r.Read(); f.Branch = Str(ref r, _branch); }
@@ -177,7 +148,108 @@ namespace RlmTokens.Transcripts
                 else if (r.ValueTextEquals("isSidechain"u8)) { r.Read(); f.Sidechain = r.TokenType == JsonTokenType.True; }
                 else { r.Read(); r.Skip(); }
             }
-            return r.TokenType != JsonTokenType.EndObject || r.CurrentDepth != 0 ? LineKind.Malformed : LineKind.Usage;
+            if (r.TokenType != JsonTokenType.EndObject || r.CurrentDepth != 0) { return LineKind.Malformed; }
+            if (f.Progress) { LineScanner.TakeCopy(ref f, ref copy); }
+            return LineKind.Usage;
+        }
+
+        /// <summary>The members of a line's message object (model, id, usage); anything else is skipped.</summary>
+        private void ReadMessage(ref Utf8JsonReader r, ref LineFields f)
+        {
+            if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); return; }
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                if (r.ValueTextEquals("model"u8)) { r.Read(); f.Model = Str(ref r, _model); }
+                else if (r.ValueTextEquals("id"u8))
+                {
+                    r.Read();
+                    f.MessageId = r.TokenType == JsonTokenType.String ? r.GetString() : null;
+                    if (f.MessageId is null) { r.Skip(); }
+                }
+                else if (r.ValueTextEquals("usage"u8))
+                {
+                    r.Read();
+                    if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); continue; }
+                    f.HasUsage = true;
+                    while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (r.ValueTextEquals("input_tokens"u8)) { r.Read(); f.Input = Num(ref r); }
+                        else if (r.ValueTextEquals("output_tokens"u8)) { r.Read(); f.Output = Num(ref r); }
+                        else if (r.ValueTextEquals("cache_creation_input_tokens"u8)) { r.Read(); f.CacheCreate = Num(ref r); }
+                        else if (r.ValueTextEquals("cache_read_input_tokens"u8)) { r.Read(); f.CacheRead = Num(ref r); }
+                        else if (r.ValueTextEquals("speed"u8))
+                        {
+                            r.Read();
+                            if (r.TokenType == JsonTokenType.String) { f.Fast = r.ValueTextEquals("fast"u8); }
+                            else { r.Skip(); }
+                        }
+                        else if (r.ValueTextEquals("cache_creation"u8))
+                        {
+                            r.Read();
+                            if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); continue; }
+                            f.HasSplit = true;
+                            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                            {
+                                if (r.ValueTextEquals("ephemeral_5m_input_tokens"u8)) { r.Read(); f.Cache5m = Num(ref r); }
+                                else if (r.ValueTextEquals("ephemeral_1h_input_tokens"u8)) { r.Read(); f.Cache1h = Num(ref r); }
+                                else { r.Read(); r.Skip(); }
+                            }
+                        }
+                        else { r.Read(); r.Skip(); }
+                    }
+                }
+                else { r.Read(); r.Skip(); }
+            }
+        }
+
+        /// <summary>
+        /// A progress line's data: its type (agent_progress), agentId, and the copied line in data.message
+        /// (type, timestamp, requestId, and message with model, id and usage) read into <paramref name="copy"/>.
+        /// </summary>
+        private void ReadProgressData(ref Utf8JsonReader r, ref LineFields copy)
+        {
+            if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); return; }
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                if (r.ValueTextEquals("type"u8))
+                {
+                    r.Read();
+                    copy.AgentProgress = r.TokenType == JsonTokenType.String && r.ValueTextEquals("agent_progress"u8);
+                    if (r.TokenType != JsonTokenType.String) { r.Skip(); }
+                }
+                else if (r.ValueTextEquals("agentId"u8)) { r.Read(); copy.Agent = Str(ref r, _agent); }
+                else if (r.ValueTextEquals("message"u8))
+                {
+                    r.Read();
+                    if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); continue; }
+                    while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (r.ValueTextEquals("type"u8))
+                        {
+                            r.Read();
+                            copy.TypeSeen = true;
+                            copy.Assistant = r.TokenType == JsonTokenType.String && r.ValueTextEquals("assistant"u8);
+                            if (r.TokenType != JsonTokenType.String) { r.Skip(); }
+                        }
+                        else if (r.ValueTextEquals("message"u8)) { r.Read(); ReadMessage(ref r, ref copy); }
+                        else if (r.ValueTextEquals("costUSD"u8)) { r.Read(); copy.CostUsd = Cost(ref r); }
+                        else if (r.ValueTextEquals("requestId"u8))
+                        {
+                            r.Read();
+                            copy.RequestId = r.TokenType == JsonTokenType.String ? r.GetString() : null;
+                            if (copy.RequestId is null) { r.Skip(); }
+                        }
+                        else if (r.ValueTextEquals("timestamp"u8))
+                        {
+                            r.Read();
+                            if (r.TokenType == JsonTokenType.String) { copy.HasTimestamp = TryTimestamp(ref r, out copy.Timestamp); }
+                            else { r.Skip(); }
+                        }
+                        else { r.Read(); r.Skip(); }
+                    }
+                }
+                else { r.Read(); r.Skip(); }
+            }
         }
 
         /// <summary>What the fields of a well-formed line amount to: Skip, Malformed (counts that are no counts) or an entry.</summary>
@@ -185,7 +257,8 @@ namespace RlmTokens.Transcripts
         private static LineKind Build(ref LineFields f, string project, string? file, out UsageEntry? entry)
         {
             entry = null;
-            if (!f.TypeSeen || !f.Assistant || !f.HasUsage) { return LineKind.Skip; }
+            // A line without a type counts as an assistant line when it carries message.usage (as ccusage reads them).
+            if ((f.TypeSeen && !f.Assistant) || !f.HasUsage) { return LineKind.Skip; }
             long input = f.Input, output = f.Output, cacheCreate = f.CacheCreate, cacheRead = f.CacheRead, cc5 = f.Cache5m, cc1 = f.Cache1h;
             // Usage that cannot be a count (negative, fractional, not a number, past long) is never summed.
             if (input < 0 || output < 0 || cacheCreate < 0 || cacheRead < 0 || cc5 < 0 || cc1 < 0) { return LineKind.Malformed; }
@@ -230,6 +303,9 @@ namespace RlmTokens.Transcripts
                 CacheCreation1hTokens = cc1,
                 CacheReadTokens = cacheRead,
                 SourceFile = file,
+                FromProgressCopy = f.ProgressCopy,
+                Fast = f.Fast,
+                CostUsd = f.CostUsd,
             };
             return LineKind.Usage;
         }
@@ -240,6 +316,13 @@ namespace RlmTokens.Transcripts
         {
             while (r.Read()) { }
             return r.CurrentDepth == 0 ? LineKind.Skip : LineKind.Malformed;
+        }
+
+        /// <summary>A costUSD: a number's text through <see cref="LineScanner.CostValue"/>; anything else is none.</summary>
+        private static decimal? Cost(ref Utf8JsonReader r)
+        {
+            if (r.TokenType != JsonTokenType.Number) { r.Skip(); return null; }
+            return LineScanner.CostValue(r.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(r.ValueSequence) : r.ValueSpan);
         }
 
         private static string? Str(ref Utf8JsonReader r, RepeatedString last)

@@ -114,7 +114,7 @@ namespace RlmTokens.Transcripts
 
         /// <summary>
         /// The de-duplicated entries of one session: the transcript (as a hook's transcript_path names
-        /// it) plus its subagent transcripts in &lt;session&gt;/subagents/.
+        /// it) plus its subagent transcripts (<see cref="TranscriptDiscovery.SessionFiles"/>).
         /// </summary>
         public static TranscriptReadResult ReadSession(string transcriptPath) =>
             Read(new TranscriptReadOptions { Files = new List<TranscriptFile>(TranscriptDiscovery.SessionFiles(transcriptPath)) });

@@ -44,6 +44,9 @@ namespace RlmTokens.Transcripts
 
         /// <summary>Block grouping: only the active block's rows (ccusage's blocks --active).</summary>
         public bool ActiveOnly { get; set; }
+
+        /// <summary>Which cost a response gets: calculated (the default), its line's costUSD, or that where present (ccusage's --mode).</summary>
+        public CostMode CostMode { get; set; } = CostMode.Calculate;
     }
 
     /// <summary>Named date ranges of a report, relative to a given now (Get-TokenUsage -Period).</summary>
@@ -137,7 +140,7 @@ namespace RlmTokens.Transcripts
                         open = true;
                     }
                     last = e.Timestamp;
-                    Add(groups, WithBreakdown(key, e, query, zone), e, prices, unknown, blockStart);
+                    Add(groups, WithBreakdown(key, e, query, zone), e, prices, unknown, blockStart, query.CostMode);
                 }
             }
             else
@@ -161,7 +164,7 @@ namespace RlmTokens.Transcripts
                         key = k;
                     }
                     else { key = KeyOf(e, query.GroupBy, zone, query.WeekStart); }
-                    Add(groups, WithBreakdown(key, e, query, zone), e, prices, unknown, null);
+                    Add(groups, WithBreakdown(key, e, query, zone), e, prices, unknown, null, query.CostMode);
                 }
             }
 
@@ -302,7 +305,7 @@ namespace RlmTokens.Transcripts
             }
         }
 
-        private static void Add(Dictionary<string, Group> groups, string key, UsageEntry e, PriceTable prices, SortedSet<string> unknown, DateTime? blockStart)
+        private static void Add(Dictionary<string, Group> groups, string key, UsageEntry e, PriceTable prices, SortedSet<string> unknown, DateTime? blockStart, CostMode mode)
         {
             if (!groups.TryGetValue(key, out Group? g))
             {
@@ -310,12 +313,21 @@ namespace RlmTokens.Transcripts
                 groups.Add(key, g);
             }
             g.Add(e);
-            decimal? cost = PriceOf(prices, e);
-            if (cost is decimal c) { g.Cost = CheckedSums.AddCost(g.Cost, c, e); }
+            if (mode != CostMode.Calculate && e.CostUsd is decimal logged)
+            {
+                g.Cost = CheckedSums.AddCost(g.Cost, logged, e);
+                g.Logged++;
+            }
+            else if (mode != CostMode.Display && PriceOf(prices, e) is decimal c)
+            {
+                g.Cost = CheckedSums.AddCost(g.Cost, c, e);
+                g.Calculated++;
+            }
             else
             {
                 g.CostKnown = false;
-                unknown.Add(e.Model);
+                // Display mode: no costUSD on the line is no missing price.
+                if (mode != CostMode.Display) { unknown.Add(e.Model); }
             }
         }
 
@@ -332,7 +344,7 @@ namespace RlmTokens.Transcripts
                 t_lastModel = e.Model;
                 t_lastPrice = prices.Find(e.Model);
             }
-            return t_lastPrice?.Cost(e.InputTokens, e.OutputTokens, e.CacheCreation5mTokens, e.CacheCreation1hTokens, e.CacheReadTokens);
+            return t_lastPrice?.Cost(e);
         }
 
         private static readonly string[] AgentNames = Enum.GetNames(typeof(AgentKind));
@@ -376,6 +388,7 @@ namespace RlmTokens.Transcripts
             public long Responses, Input, Output, CacheCreate, CacheRead;
             public decimal? Cost;
             public bool CostKnown = true;
+            public long Logged, Calculated;
 
             public void Add(UsageEntry e)
             {
@@ -468,6 +481,7 @@ namespace RlmTokens.Transcripts
                     TotalTokens = Input + Output + CacheCreate + CacheRead,
                     CostUsd = Pricing.Usd.Exact(Cost),
                     CostKnown = CostKnown,
+                    CostPrecision = Logged > 0 ? (Calculated > 0 ? CostPrecision.Mixed : CostPrecision.Logged) : Calculated > 0 ? CostPrecision.Calculated : CostPrecision.Unknown,
                     Models = string.Join(", ", SortedModels()),
                     Agents = AgentList(),
                     Precision = UsagePrecision.Exact,

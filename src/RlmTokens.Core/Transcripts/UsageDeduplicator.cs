@@ -5,7 +5,8 @@ using System.Collections.Generic;
 namespace RlmTokens.Transcripts
 {
     /// <summary>
-    /// Counts each API response once. Key: (message.id, requestId); of several lines with one key the
+    /// Counts each API response once. Key: (message.id, requestId); of several lines with one key a
+    /// transcript's own line beats a progress line's copy (<see cref="UsageEntry.FromProgressCopy"/>), else the
     /// one with the largest usage wins (ties: the later line, which is dated like the final block).
     /// A sidechain line that repeats a main-thread response's message.id under another requestId is a
     /// replay and is dropped. Lines without both ids cannot be matched and are all kept.
@@ -44,7 +45,7 @@ namespace RlmTokens.Transcripts
                 UsageEntry existing = _entries[single]!;
                 if (string.Equals(existing.RequestId, entry.RequestId, StringComparison.Ordinal))
                 {
-                    if (entry.TotalTokens >= existing.TotalTokens) { _entries[single] = entry; }
+                    if (Replaces(entry, existing)) { _entries[single] = entry; }
                     return;
                 }
                 List<int> list = new List<int>(2) { single };
@@ -55,6 +56,11 @@ namespace RlmTokens.Transcripts
             AddToList((List<int>)slot, entry);
         }
 
+        /// <summary>Whether a line replaces an earlier one with its key: an own line beats a copy, else the larger (ties: the later).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool Replaces(UsageEntry entry, UsageEntry existing) =>
+            entry.FromProgressCopy != existing.FromProgressCopy ? existing.FromProgressCopy : entry.TotalTokens >= existing.TotalTokens;
+
         private void AddToList(List<int> list, UsageEntry entry)
         {
             bool parentPresent = false;
@@ -63,7 +69,7 @@ namespace RlmTokens.Transcripts
                 UsageEntry existing = _entries[i]!;
                 if (string.Equals(existing.RequestId, entry.RequestId, StringComparison.Ordinal))
                 {
-                    if (entry.TotalTokens >= existing.TotalTokens) { _entries[i] = entry; }
+                    if (Replaces(entry, existing)) { _entries[i] = entry; }
                     return;
                 }
                 parentPresent |= !existing.IsSidechain;

@@ -34,6 +34,19 @@ namespace RlmTokens
 
         public string? AgentId { get; set; }
 
+        /// <summary>
+        /// True when the response was read from a progress line of the parent session (an agent_progress copy of a
+        /// subagent's response), not from the subagent's own transcript: counted only when no line of a transcript
+        /// holds the same response (same message.id and requestId).
+        /// </summary>
+        public bool FromProgressCopy { get; set; }
+
+        /// <summary>True when the response was served in fast mode (usage.speed "fast"), priced at the model's fast rate.</summary>
+        public bool Fast { get; set; }
+
+        /// <summary>The cost the line itself carries (costUSD, written by older Claude Code versions), or null; -CostMode chooses whether it is used.</summary>
+        public decimal? CostUsd { get; set; }
+
         public long InputTokens { get; set; }
 
         public long OutputTokens { get; set; }

@@ -156,6 +156,34 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
+        public void TranscriptPath_WithClaudeCode20AgentFilesBeside_ShouldEqualGetTokenUsageForTheSession()
+        {
+            const string session = "5c0a1f2e-8d3b-4e6f-9a70-2b1c3d4e5f60";
+            static string Line(string sid, string id, long input, long output, long cacheWrite, long cacheRead, bool sidechain, string ts) =>
+                "{\"parentUuid\":null,\"isSidechain\":" + (sidechain ? "true" : "false") + ",\"userType\":\"external\",\"cwd\":\"/home/dev/shop\",\"sessionId\":\"" + sid
+                + "\",\"version\":\"2.0.14\",\"type\":\"assistant\",\"message\":{\"model\":\"claude-sonnet-4-5-20250929\",\"id\":\"" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"usage\":{\"input_tokens\":"
+                + input + ",\"cache_creation_input_tokens\":" + cacheWrite + ",\"cache_read_input_tokens\":" + cacheRead + ",\"output_tokens\":" + output + "}},\"requestId\":\"req_" + id + "\",\"timestamp\":\"" + ts + "\"}\n";
+            using var ws = new TempWorkspace();
+            string main = ws.Write("claude/projects/-home-dev-shop/" + session + ".jsonl",
+                Line(session, "msg_1", 129, 40, 1000, 5000, false, "2026-10-02T09:00:01.000Z"), bom: false, crlf: false);
+            ws.Write("claude/projects/-home-dev-shop/agent-a3f9c2e1.jsonl",
+                Line(session, "msg_2", 150, 10, 0, 700, true, "2026-10-02T09:00:02.000Z") + Line(session, "msg_3", 50, 5, 20, 0, true, "2026-10-02T09:00:03.000Z"), bom: false, crlf: false);
+            // Another session's agent file beside it: not this session's.
+            ws.Write("claude/projects/-home-dev-shop/agent-b0b0b0b0.jsonl",
+                Line("77777777-8888-4999-aaaa-bbbbbbbbbbbb", "msg_9", 9000, 9000, 0, 0, true, "2026-10-02T09:00:04.000Z"), bom: false, crlf: false);
+            using var ps = new PowerShellHost(ws.Root);
+
+            SessionCostRecord r = ps.RunAs<SessionCostRecord>("Import-SessionCost -TranscriptPath $args[0] -SessionId S-20 -CapturedAt '2026-10-02T12:00:00Z' -PassThru", main).Single();
+            TranscriptUsageRow u = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot ./claude -SessionId " + session + " -GroupBy Session -NoCache").Single();
+
+            Assert.Empty(ps.Errors);
+            // By hand: input 129 + 150 + 50, output 40 + 10 + 5, cache write 1000 + 20, cache read 5000 + 700.
+            Assert.Equal((329L, 55L, 1020L, 5700L), (r.InputTokens, r.OutputTokens, r.CacheWriteTokens, r.CacheReadTokens));
+            Assert.Equal((u.InputTokens, u.OutputTokens, u.CacheCreationTokens, u.CacheReadTokens), (r.InputTokens, r.OutputTokens, r.CacheWriteTokens, r.CacheReadTokens));
+            Assert.Equal((double)u.CostUsd!.Value, (double)r.CostUsd, 6);
+        }
+
+        [Fact]
         public void HookForm_SessionEndOnStdin_ShouldGiveExactPerModelTokens()
         {
             using var ws = new TempWorkspace();

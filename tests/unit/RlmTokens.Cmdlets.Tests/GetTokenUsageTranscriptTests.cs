@@ -155,5 +155,29 @@ namespace RlmTokens.Cmdlets.Tests
             var matches = ps.Run("$s = 'Get-TokenPrice -Model claude-hai'; (TabExpansion2 -inputScript $s -cursorColumn $s.Length).CompletionMatches.CompletionText");
             Assert.Contains(matches, m => m?.ToString() == "claude-haiku-4-5");
         }
+
+        [Fact]
+        public void Transcript_WithEachCostMode_ShouldTakeOrIgnoreTheLinesCostUsd()
+        {
+            using var ws = new TempWorkspace();
+            // Sonnet 4.6 at $3 / $15 per million: 1000 x 3e-6 + 100 x 15e-6 = 0.0045 calculated; the first line says 0.25.
+            // The second has no costUSD: 2000 x 3e-6 + 200 x 15e-6 = 0.009.
+            ws.Write("claude/projects/-x/s.jsonl",
+                "{\"type\":\"assistant\",\"timestamp\":\"2026-09-01T10:00:00Z\",\"sessionId\":\"s\",\"requestId\":\"r1\",\"message\":{\"id\":\"m1\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":1000,\"output_tokens\":100}},\"costUSD\":0.25}\n"
+                + "{\"type\":\"assistant\",\"timestamp\":\"2026-09-01T10:01:00Z\",\"sessionId\":\"s\",\"requestId\":\"r2\",\"message\":{\"id\":\"m2\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":2000,\"output_tokens\":200}}}\n", bom: false, crlf: false);
+            using var ps = new PowerShellHost(ws.Root);
+            TranscriptUsageRow Row(string mode) => ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot ./claude -NoCache -TimeZone UTC" + mode).Single();
+
+            TranscriptUsageRow calculate = Row(string.Empty);
+            TranscriptUsageRow auto = Row(" -CostMode Auto");
+            TranscriptUsageRow display = Row(" -CostMode Display");
+
+            Assert.Empty(ps.Errors);
+            Assert.Equal((0.0135, CostPrecision.Calculated), (Math.Round((double)calculate.CostUsd!.Value, 10), calculate.CostPrecision));
+            Assert.Equal((0.259, CostPrecision.Mixed), (Math.Round((double)auto.CostUsd!.Value, 10), auto.CostPrecision));
+            Assert.Equal((0.25, CostPrecision.Logged, false), (Math.Round((double)display.CostUsd!.Value, 10), display.CostPrecision, display.CostKnown));
+            var matches = ps.Run("$s = 'Get-TokenUsage -Transcript -CostMode '; (TabExpansion2 -inputScript $s -cursorColumn $s.Length).CompletionMatches.CompletionText");
+            Assert.Equal(new[] { "Auto", "Calculate", "Display" }, matches.Select(m => m?.ToString()).OrderBy(m => m, StringComparer.Ordinal));
+        }
     }
 }

@@ -29,6 +29,10 @@ namespace RlmTokens.Core.Tests.Transcripts
             "{\"isSidechain\":true,\"agentId\":\"a1\",\"sessionId\":\"s\",\"type\":\"assistant\",\"message\":{\"id\":\"msg_02\",\"model\":\"<synthetic>\",\"usage\":{\"input_tokens\":0,\"output_tokens\":0}},\"requestId\":\"r2\",\"timestamp\":\"2026-11-23T09:21:00Z\"}",
             "{\"type\":\"user\",\"sessionId\":\"s\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"content\":\"assistant \\\"usage\\\" [1,2]\"}]},\"uuid\":\"u1\",\"timestamp\":\"2026-11-23T09:19:58.000Z\"}",
             "{\"cwd\":\"C:\\\\Users\\\\dev\\\\acme\",\"type\":\"assistant\",\"message\":{\"model\":\"claude-opus-4-6\",\"usage\":{\"input_tokens\":7,\"output_tokens\":8}},\"timestamp\":\"2026-01-02T03:04:05.1234567Z\"}",
+            // A progress line's agent_progress copy of a subagent response, data before type.
+            "{\"data\":{\"type\":\"agent_progress\",\"agentId\":\"a9\",\"message\":{\"type\":\"assistant\",\"timestamp\":\"2026-11-23T09:22:00.000Z\",\"message\":{\"id\":\"msg_07\",\"model\":\"claude-haiku-4-5\",\"usage\":{\"input_tokens\":4,\"output_tokens\":2,\"speed\":\"fast\"}},\"requestId\":\"r7\",\"costUSD\":0.5}},\"type\":\"progress\",\"sessionId\":\"s\",\"timestamp\":\"2026-11-23T09:22:01.000Z\"}",
+            // No top-level type (ccusage's fixtures), with costUSD.
+            "{\"timestamp\":\"2026-11-23T09:23:00.000Z\",\"sessionId\":\"s\",\"message\":{\"role\":\"assistant\",\"id\":\"msg_08\",\"model\":\"claude-sonnet-4-6\",\"usage\":{\"input_tokens\":9,\"output_tokens\":1}},\"requestId\":\"r8\",\"costUSD\":1.25e-3,\"version\":\"1.0.0\"}",
         };
 
         private readonly GeneratedCorpus _corpus;
@@ -187,7 +191,8 @@ namespace RlmTokens.Core.Tests.Transcripts
         private static string Describe(UsageEntry? e) => e is null ? "none" : string.Join("|",
             e.Timestamp.Ticks, e.Timestamp.Kind, e.Model, e.MessageId ?? "<null>", e.RequestId ?? "<null>", e.SessionId ?? "<null>", e.Cwd ?? "<null>",
             e.GitBranch ?? "<null>", e.AgentId ?? "<null>", e.IsSidechain, e.InputTokens, e.OutputTokens, e.CacheCreationTokens,
-            e.CacheCreation5mTokens, e.CacheCreation1hTokens, e.CacheReadTokens, e.Project, e.SourceFile);
+            e.CacheCreation5mTokens, e.CacheCreation1hTokens, e.CacheReadTokens, e.Project, e.SourceFile, e.FromProgressCopy, e.Fast,
+            e.CostUsd?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "<null>");
 
         private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
     }

@@ -224,7 +224,7 @@ namespace RlmTokens.Transcripts
 
         private static int CompareKeys(TranscriptUsageRow a, TranscriptUsageRow b)
         {
-            int c = string.CompareOrdinal(a.Key, b.Key);
+            int c = string.CompareOrdinal(a.GroupKey, b.GroupKey);
             return c != 0 ? c : string.CompareOrdinal(a.Breakdown, b.Breakdown);
         }
 
@@ -373,7 +373,7 @@ namespace RlmTokens.Transcripts
             public DateTime First;
             public DateTime Last;
             public DateTime? BlockStart;
-            public long Responses, Input, Output, CacheCreate, CacheRead;
+            public long Records, Input, Output, CacheCreate, CacheRead;
             public decimal? Cost;
             public bool CostKnown = true;
 
@@ -385,7 +385,7 @@ namespace RlmTokens.Transcripts
                 {
                     checked
                     {
-                        Responses++;
+                        Records++;
                         Input += e.InputTokens;
                         Output += e.OutputTokens;
                         CacheCreate += e.CacheCreationTokens;
@@ -438,9 +438,9 @@ namespace RlmTokens.Transcripts
                 if (minutes <= 0) { return; }
                 double perMinute = row.TotalTokens / minutes;
                 row.TokensPerMinute = Math.Round(perMinute, 1);
-                if (row.CostUsd is double cost) { row.CostPerHour = cost / minutes * 60; }
+                if (row.CostUsd is double cost) { row.CostPerHourUsd = cost / minutes * 60; }
                 try { row.ProjectedTokens = checked(row.TotalTokens + (long)Math.Round(perMinute * left)); }
-                catch (OverflowException) { throw Errors.Numbers.OutOfRange(row.Key, "token counts"); }
+                catch (OverflowException) { throw Errors.Numbers.OutOfRange(row.GroupKey, "token counts"); }
                 if (row.CostUsd is double c) { row.ProjectedCostUsd = c + c / minutes * left; }
             }
 
@@ -448,15 +448,14 @@ namespace RlmTokens.Transcripts
             {
                 DateTime start = BlockStart ?? First;
                 DateTime end = BlockStart is DateTime b ? b + BlockLength : Last;
-                return new TranscriptUsageRow
+                TranscriptUsageRow row = new TranscriptUsageRow
                 {
                     GroupBy = grouping,
-                    Key = key,
                     Start = TimeZoneInfo.ConvertTimeFromUtc(start, zone),
                     End = TimeZoneInfo.ConvertTimeFromUtc(end, zone),
                     Project = _manyProjects ? null : _project,
                     Sessions = _sessions.Count,
-                    Responses = Responses,
+                    RecordCount = Records,
                     InputTokens = Input,
                     OutputTokens = Output,
                     CacheCreationTokens = CacheCreate,
@@ -468,6 +467,8 @@ namespace RlmTokens.Transcripts
                     Agents = AgentList(),
                     Precision = UsagePrecision.Exact,
                 };
+                row.SetKey(grouping, key);
+                return row;
             }
         }
     }

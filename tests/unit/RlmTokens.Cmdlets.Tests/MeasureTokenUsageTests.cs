@@ -7,12 +7,7 @@ namespace RlmTokens.Cmdlets.Tests
     /// <summary>Measure-TokenUsage: the total line of a report, from real rows of a copy of samples/.</summary>
     public sealed class MeasureTokenUsageTests
     {
-        private static TempWorkspace Samples()
-        {
-            var ws = new TempWorkspace(withRlm: false);
-            ws.CopyFrom(Repo.Samples);
-            return ws;
-        }
+        private static TempWorkspace Samples() => Capture.Samples();
 
         [Fact]
         public void MeasureTokenUsage_OfTheWeek_ShouldEqualTheDailyRowsSums()

@@ -19,31 +19,27 @@ namespace RlmTokens.Cmdlets.Tests
         private const string Transcripts = "-Transcript -TranscriptRoot ./transcripts -NoCache -TimeZone UTC";
 
         /// <summary>A command and the type name its first object carries (grouping rows carry their grouping).</summary>
-        public static IEnumerable<object[]> Outputs() => new[]
+        public static IEnumerable<object[]> Outputs() => Fixed
+            .Concat(new[] { "Week", "Month", "Session", "Project", "Model", "Agent", "Branch", "Cli" }
+                .Select(g => new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy " + g, "RlmTokens.TranscriptUsageRow#" + g }))
+            .Concat(new[] { "Branch", "Agent", "Task", "Model", "Tool", "Day" }
+                .Select(g => new object[] { "Get-TokenUsage -Log -GroupBy " + g, "RlmTokens.TokenUsageLogGroup#" + g }))
+            .Concat(new[] { "Week", "Month", "User", "Machine", "Branch", "Project", "Agent", "Model", "Session" }
+                .Select(g => new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -GroupBy " + g, "RlmTokens.LedgerUsageGroup#" + g }));
+
+        private static readonly object[][] Fixed =
         {
             new object[] { "Get-TokenUsage", "RlmTokens.TokenSessionSummary" },
             new object[] { "Get-TokenUsage -Detailed", "RlmTokens.TokenEstimateRecord" },
             new object[] { "Get-TokenUsage -History -Since 2026-11-16 -Until 2026-11-22", "RlmTokens.TokenUsageDay" },
             new object[] { "Get-TokenUsage " + Transcripts, "RlmTokens.TranscriptUsageRow#Day" },
-            new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Week", "RlmTokens.TranscriptUsageRow#Week" },
-            new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Month", "RlmTokens.TranscriptUsageRow#Month" },
-            new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Session", "RlmTokens.TranscriptUsageRow#Session" },
-            new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Project", "RlmTokens.TranscriptUsageRow#Project" },
-            new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Model", "RlmTokens.TranscriptUsageRow#Model" },
-            new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Agent", "RlmTokens.TranscriptUsageRow#Agent" },
-            new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Branch", "RlmTokens.TranscriptUsageRow#Branch" },
-            new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Cli", "RlmTokens.TranscriptUsageRow#Cli" },
             new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Block -TokenLimit Max -Now 2026-09-29T12:00:00Z", "RlmTokens.TranscriptUsageRow#Block" },
             new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Project -Breakdown Model", "RlmTokens.TranscriptUsageRow#Project#Breakdown" },
             new object[] { "Get-TokenUsage -Log", "RlmTokens.TokenUsageLogRecord" },
-            new object[] { "Get-TokenUsage -Log -GroupBy Branch", "RlmTokens.TokenUsageLogGroup#Branch" },
-            new object[] { "Get-TokenUsage -Log -GroupBy Agent", "RlmTokens.TokenUsageLogGroup#Agent" },
-            new object[] { "Get-TokenUsage -Log -GroupBy Task", "RlmTokens.TokenUsageLogGroup#Task" },
-            new object[] { "Get-TokenUsage -Log -GroupBy Model", "RlmTokens.TokenUsageLogGroup#Model" },
-            new object[] { "Get-TokenUsage -Log -GroupBy Tool", "RlmTokens.TokenUsageLogGroup#Tool" },
-            new object[] { "Get-TokenUsage -Log -GroupBy Day", "RlmTokens.TokenUsageLogGroup#Day" },
             new object[] { "Get-TokenUsage -Source MemoryBanker", "RlmTokens.TokenUsageRecord" },
             new object[] { "Get-TokenUsage -Source MemoryBanker -List", "RlmTokens.TokenUsageReport" },
+            new object[] { "Get-TokenUsage -History -Since 2026-11-16 -Until 2026-11-22 | Measure-TokenUsage", "RlmTokens.TokenUsageTotal" },
+            new object[] { "Get-TokenUsage " + Transcripts + " -GroupBy Model | Measure-TokenUsage", "RlmTokens.TokenUsageTotal" },
             new object[] { "Get-TokenPrice", "RlmTokens.ModelPrice" },
             new object[] { "Import-SessionCost -LiteralPath cost/per-model.txt -SessionId SESSION-2026-11-22-124012 -PassThru", "RlmTokens.SessionCostRecord" },
             new object[] { "Register-CompactEvent -Trigger Auto -PassThru", "RlmTokens.CompactEventRecord" },
@@ -58,15 +54,6 @@ namespace RlmTokens.Cmdlets.Tests
             new object[] { "Sync-TokenUsage -Ledger ./team.db -TranscriptRoot ./transcripts -User ann -Machine laptop-1 -NoCache", "RlmTokens.LedgerSyncResult" },
             new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -Detailed", "RlmTokens.LedgerUsageRow" },
             new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db", "RlmTokens.LedgerUsageGroup#Day" },
-            new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -GroupBy Week", "RlmTokens.LedgerUsageGroup#Week" },
-            new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -GroupBy Month", "RlmTokens.LedgerUsageGroup#Month" },
-            new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -GroupBy User", "RlmTokens.LedgerUsageGroup#User" },
-            new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -GroupBy Machine", "RlmTokens.LedgerUsageGroup#Machine" },
-            new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -GroupBy Branch", "RlmTokens.LedgerUsageGroup#Branch" },
-            new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -GroupBy Project", "RlmTokens.LedgerUsageGroup#Project" },
-            new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -GroupBy Agent", "RlmTokens.LedgerUsageGroup#Agent" },
-            new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -GroupBy Model", "RlmTokens.LedgerUsageGroup#Model" },
-            new object[] { Ledger + "Get-TokenUsage -Ledger ./team.db -GroupBy Session", "RlmTokens.LedgerUsageGroup#Session" },
         };
 
         private const string Ledger = "Sync-TokenUsage -Ledger ./team.db -TranscriptRoot ./transcripts -User ann -Machine laptop-1 -NoCache | Out-Null; ";
@@ -267,12 +254,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Throws<ArgumentOutOfRangeException>(() => new UsageMonth(2026, 13));
         }
 
-        private static TempWorkspace Samples()
-        {
-            var ws = new TempWorkspace(withRlm: false);
-            ws.CopyFrom(Repo.Samples);
-            return ws;
-        }
+        private static TempWorkspace Samples() => Capture.Samples();
 
         private static bool HasWideView(string typeName) =>
             XDocument.Load(Path.Combine(Repo.Root, "module", "RlmTokens.format.ps1xml")).Descendants("View")

@@ -25,7 +25,7 @@ MODULE="$REPO/out/RlmTokens/RlmTokens.psd1"
 for agent in claude codex gemini opencode; do
   env -i PATH="$PATH" HOME="$HOME_COPY" CODEX_HOME="$HOME_COPY/.codex" TZ=UTC \
     "$CCUSAGE" "$agent" daily --json --offline --timezone UTC > "$WORK/ccusage-$agent.json" 2>"$WORK/ccusage-$agent.err" || true
-  "${PWSH[@]}" "Import-Module '$MODULE'; Get-TokenUsage -Transcript -TranscriptRoot '$HOME_COPY' -Agent $agent -TimeZone UTC -NoCache | Select-Object Key, InputTokens, OutputTokens, TotalTokens, CostUsd | ConvertTo-Json -AsArray" > "$WORK/rlmtokens-$agent.json"
+  "${PWSH[@]}" "Import-Module '$MODULE'; Get-TokenUsage -Transcript -TranscriptRoot '$HOME_COPY' -Agent $agent -TimeZone UTC -NoCache | Select-Object @{ Name = 'Date'; Expression = { [string]\$_.Date } }, InputTokens, OutputTokens, TotalTokens, CostUsd | ConvertTo-Json -AsArray" > "$WORK/rlmtokens-$agent.json"
 done
 
 python3 - "$WORK" "$CCUSAGE_VERSION" <<'PY'
@@ -38,7 +38,7 @@ for agent in ["claude", "codex", "gemini", "opencode"]:
         cc = json.load(open(os.path.join(work, f"ccusage-{agent}.json")))
     except (OSError, ValueError):
         print(f"{agent:9} ccusage gave no JSON (see ccusage-{agent}.err)"); continue
-    rl = {r["Key"]: r for r in json.load(open(os.path.join(work, f"rlmtokens-{agent}.json")))}
+    rl = {r["Date"]: r for r in json.load(open(os.path.join(work, f"rlmtokens-{agent}.json")))}
     for d in cc.get("daily", []):
         r = rl.get(d["date"], {})
         cost = d.get("costUSD", d.get("totalCost"))

@@ -35,7 +35,7 @@ for entry in "${DATASETS[@]}"; do
       env -i PATH="$PATH" HOME="$WORK/emptyhome" TZ=UTC CLAUDE_CONFIG_DIR="$root" \
         "$CCUSAGE" claude "$report" --json --offline --timezone UTC --mode "$mode" > "$out-ccusage.json" 2>"$out-ccusage.err" || true
       pmode=$([ "$mode" = auto ] && echo Auto || echo Calculate)
-      "${PWSH[@]}" "Import-Module '$MODULE'; Get-TokenUsage -Transcript -TranscriptRoot '$root' -Agent Claude -GroupBy $group -CostMode $pmode -TimeZone UTC -NoCache | Select-Object Key, InputTokens, OutputTokens, CacheCreationTokens, CacheReadTokens, TotalTokens, CostUsd, CostPrecision | ConvertTo-Json -AsArray -Depth 3" > "$out-rlmtokens.json"
+      "${PWSH[@]}" "Import-Module '$MODULE'; Get-TokenUsage -Transcript -TranscriptRoot '$root' -Agent Claude -GroupBy $group -CostMode $pmode -TimeZone UTC -NoCache | Select-Object InputTokens, OutputTokens, CacheCreationTokens, CacheReadTokens, TotalTokens, CostUsd, CostPrecision | ConvertTo-Json -AsArray -Depth 3" > "$out-rlmtokens.json"
     done
   done
 done

@@ -21,6 +21,7 @@
         'Get-TokenUsage'
         'Import-SessionCost'
         'Install-TokenHook'
+        'Measure-TokenUsage'
         'Register-CompactEvent'
         'Show-TokenStatusLine'
         'Start-TokenSession'

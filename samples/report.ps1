@@ -3,8 +3,9 @@
     The usage report of the sample workspace: what a newcomer runs first.
 .DESCRIPTION
     Imports the built module (out/RlmTokens) and shows the sample workspace's open session, its
-    recent operations, the week of daily history, exact per-model usage from the sample transcripts
-    and the budgets, the way a developer asks the module.
+    recent operations, the week of daily history and its total, exact per-model usage from the
+    sample transcripts and its total, and the budgets, the way a developer asks the module. Every
+    table fits 80 columns; Format-Table -View Wide shows the cache columns too.
     Run it with pwsh, or on a machine without pwsh with the bundled host:
         dotnet run --project tools/RlmTokens.Shell -- -NoProfile -File samples/report.ps1
 #>
@@ -21,17 +22,17 @@ Write-Output '== Open session (estimated) =='
 Get-TokenUsage -Path $Path | Format-List
 
 Write-Output '== Recent operations =='
-Get-TokenUsage -Path $Path -Detailed | Format-Table -AutoSize
+Get-TokenUsage -Path $Path -Detailed | Format-Table
 
 Write-Output '== Daily history =='
 $days = Get-TokenUsage -Path $Path -History -Since '2026-11-16' -Until '2026-11-22'
-$days | Format-Table -AutoSize
-$total = ($days | Measure-Object -Property TotalTokens -Sum).Sum
-$cost = ($days | Measure-Object -Property CostUsd -Sum).Sum
-Write-Output ('{0} days, {1:N0} tokens, ${2:N2}' -f $days.Count, $total, $cost)
+$days | Format-Table
+$days | Measure-TokenUsage | Format-Table
 
 Write-Output '== Exact usage from Claude Code transcripts, per model =='
-Get-TokenUsage -Path $Path -Transcript -TranscriptRoot (Join-Path $Path 'transcripts') -GroupBy Model -NoCache | Format-Table -AutoSize
+$models = Get-TokenUsage -Path $Path -Transcript -TranscriptRoot (Join-Path $Path 'transcripts') -GroupBy Model -NoCache
+$models | Format-Table
+$models | Measure-TokenUsage | Format-Table
 
 Write-Output '== Budgets on 2026-11-22 =='
-Test-TokenBudget -Path $Path -Date '2026-11-22' | Format-Table -AutoSize
+Test-TokenBudget -Path $Path -Date '2026-11-22' | Format-Table

@@ -52,7 +52,7 @@ namespace RlmTokens.Bench
                 foreach (TranscriptUsageRow r in report.Rows)
                 {
                     w.WriteStartObject();
-                    w.WriteString("date", r.Key);
+                    w.WriteString("date", r.GroupKey);
                     w.WriteNumber("inputTokens", r.InputTokens);
                     w.WriteNumber("outputTokens", r.OutputTokens);
                     w.WriteNumber("cacheCreationTokens", r.CacheCreationTokens);

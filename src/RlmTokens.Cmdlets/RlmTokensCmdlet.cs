@@ -208,6 +208,20 @@ namespace RlmTokens.Cmdlets
         /// <summary>Resolves a user-supplied file path through PowerShell's location (not the process's).</summary>
         protected string ResolveFilePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
+        /// <summary>
+        /// Writes a grouping row with its grouping in its type names (RlmTokens.TranscriptUsageRow#Model ...), so
+        /// the format file's view for that grouping shows the key under its own property name; a sub-grouping
+        /// (-Breakdown) adds a type name before it (RlmTokens.TranscriptUsageRow#Model#Breakdown).
+        /// </summary>
+        protected void WriteGroupRow(object row, string grouping, string? subGrouping = null)
+        {
+            PSObject wrapped = new PSObject(row);
+            string name = row.GetType().FullName + "#" + grouping;
+            wrapped.TypeNames.Insert(0, name);
+            if (subGrouping is not null) { wrapped.TypeNames.Insert(0, name + "#" + subGrouping); }
+            WriteObject(wrapped);
+        }
+
         /// <summary>Writes each non-fatal problem of an outcome as a non-terminating error, and each of its warnings.</summary>
         protected void WriteProblems<T>(Outcome<T> outcome)
         {

@@ -487,7 +487,7 @@ namespace RlmTokens
             if (sessions == 0) { sessions = daily.Sessions.Count; }
             return new TokenUsageDay
             {
-                Date = date,
+                Date = UsageDate.FromDateTime(date),
                 Sessions = sessions,
                 TotalTokens = tokens,
                 CostUsd = Math.Round(cost, 6),
@@ -510,7 +510,7 @@ namespace RlmTokens
             ToolName = string.IsNullOrEmpty(entry.ToolName) ? null : entry.ToolName,
             InputTokens = input,
             OutputTokens = output,
-            TokensAdded = entry.TokensAdded,
+            TotalTokens = entry.TokensAdded,
             Precision = entry.Precision == "exact" ? UsagePrecision.Exact : UsagePrecision.Estimated,
             Workspace = Workspace.Root,
             };

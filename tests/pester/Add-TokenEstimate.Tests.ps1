@@ -35,7 +35,7 @@ Describe 'Add-TokenEstimate' {
         It 'counts a subagent by its type, split 60/40' {
             $added = Add-TokenEstimate -Path $root -Operation Subagent -SubagentType reviewer -PassThru
 
-            $added.TokensAdded | Should -Be 6000
+            $added.TotalTokens | Should -Be 6000
             $added.InputTokens | Should -Be 3600
             $added.OutputTokens | Should -Be 2400
         }

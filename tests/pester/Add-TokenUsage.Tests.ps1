@@ -34,8 +34,8 @@ Describe 'Add-TokenUsage' {
         Add-TokenUsage -Path $root -UsageText 'Token usage: 54161/200000' -Branch main
         $groups = Get-TokenUsage -Path $root -Log -GroupBy Branch
 
-        ($groups | Where-Object Name -EQ 'feature/login').TotalTokens | Should -Be 500
-        ($groups | Where-Object Name -EQ 'main').TotalTokens | Should -Be 54161
+        ($groups | Where-Object Branch -EQ 'feature/login').TotalTokens | Should -Be 500
+        ($groups | Where-Object Branch -EQ 'main').TotalTokens | Should -Be 54161
     }
 
     It 'logs a JSON document from a hook or script' {

@@ -20,7 +20,7 @@ Describe 'Get-TokenUsage -Transcript over Codex CLI, Gemini CLI and OpenCode dat
         @{ Agent = 'OpenCode'; Total = 16610; Cost = 0.0235125 }
     ) {
         $row = Get-TokenUsage -Transcript -TranscriptRoot $agents -Agent $Agent -GroupBy Cli -TimeZone UTC -NoCache -Path $ws
-        $row.Key | Should -Be $Agent
+        $row.Cli | Should -Be $Agent
         $row.Agents | Should -Be $Agent
         $row.TotalTokens | Should -Be $Total
         [math]::Abs($row.CostUsd - $Cost) | Should -BeLessThan 1e-9
@@ -34,7 +34,7 @@ Describe 'Get-TokenUsage -Transcript over Codex CLI, Gemini CLI and OpenCode dat
 
     It 'shows the active block with its projection against the largest past block' {
         $block = Get-TokenUsage -Transcript -TranscriptRoot $agents -Agent Codex -Active -TokenLimit Max -Now ([DateTimeOffset]'2026-11-21T12:00:00Z') -TimeZone UTC -NoCache -Path $ws
-        $block.Key | Should -Be '2026-11-21 08:00'
+        $block.Start.ToString('yyyy-MM-dd HH:mm') | Should -Be '2026-11-21 08:00'
         $block.IsActive | Should -BeTrue
         $block.MinutesLeft | Should -Be 60
         $block.TokenLimit | Should -Be 4900

@@ -16,7 +16,7 @@ Describe 'Get-TokenUsage -Transcript' {
         $rows = Get-TokenUsage -Transcript -TranscriptRoot $transcripts -TimeZone UTC -NoCache -Path $ws
         $rows | ForEach-Object { $_ | Should -BeOfType ([RlmTokens.TranscriptUsageRow]) }
         foreach ($row in $rows) {
-            $expected = $manifest.expected.days.($row.Key)
+            $expected = $manifest.expected.days.([string]$row.Date)
             $row.OutputTokens | Should -Be $expected.output
             $row.CacheReadTokens | Should -Be $expected.cacheRead
             $row.CacheCreationTokens | Should -Be $expected.cacheCreation
@@ -41,7 +41,7 @@ Describe 'Get-TokenUsage -Transcript' {
             Export-Csv -LiteralPath $csv -NoTypeInformation
         $back = Import-Csv -LiteralPath $csv
         @($back).Count | Should -Be 1
-        $back.Key | Should -Be '-home-dev-work-acme-api'
+        $back.Project | Should -Be '-home-dev-work-acme-api'
         $back.PSObject.Properties.Name | Should -Contain 'CacheReadTokens'
     }
 

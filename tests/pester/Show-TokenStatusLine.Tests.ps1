@@ -18,7 +18,7 @@ Describe 'Show-TokenStatusLine' {
         $root = New-TestWorkspace
         $line = $script:Status | Show-TokenStatusLine -Path $root -TranscriptRoot $script:Transcripts -NoCache -TimeZone UTC -Now 2026-09-29T15:00:00Z -Color Never
         $s = $script:Status | Show-TokenStatusLine -Path $root -TranscriptRoot $script:Transcripts -NoCache -TimeZone UTC -Now 2026-09-29T15:00:00Z -AsObject
-        $day = Get-TokenUsage -Transcript -TranscriptRoot $script:Transcripts -NoCache -TimeZone UTC | Where-Object Key -EQ '2026-09-29'
+        $day = Get-TokenUsage -Transcript -TranscriptRoot $script:Transcripts -NoCache -TimeZone UTC | Where-Object Date -EQ '2026-09-29'
         $block = Get-TokenUsage -Transcript -TranscriptRoot $script:Transcripts -NoCache -TimeZone UTC -GroupBy Block | Select-Object -Last 1
         $line | Should -BeOfType [string]
         $line | Should -Be $s.Line

@@ -28,14 +28,14 @@ Describe 'Sync-TokenUsage' {
         $again = Sync-TokenUsage -Ledger $db -Path $ws -TranscriptRoot $transcripts -NoCache -User bob -Machine box-b
         ($again | Measure-Object Added -Sum).Sum | Should -Be 0
         ($again | Measure-Object Skipped -Sum).Sum | Should -Be ($first | Measure-Object Added -Sum).Sum
-        (Get-TokenUsage -Ledger $db -GroupBy User).Key | Should -Be 'ann'
+        (Get-TokenUsage -Ledger $db -GroupBy User).User | Should -Be 'ann'
     }
 
     It 'sums the transcript responses per model as Get-TokenUsage -Transcript does' {
-        $ledger = Get-TokenUsage -Ledger $db -Agent claude-code -GroupBy Model | Where-Object Key -NE '(none)'
+        $ledger = Get-TokenUsage -Ledger $db -Agent claude-code -GroupBy Model | Where-Object Model -NE '(none)'
         $exact = Get-TokenUsage -Transcript -TranscriptRoot $transcripts -NoCache -GroupBy Model
         foreach ($m in $exact) {
-            ($ledger | Where-Object Key -EQ $m.Key).TotalTokens | Should -Be $m.TotalTokens
+            ($ledger | Where-Object Model -EQ $m.Model).TotalTokens | Should -Be $m.TotalTokens
         }
     }
 

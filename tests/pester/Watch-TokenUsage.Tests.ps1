@@ -16,7 +16,7 @@ Describe 'Watch-TokenUsage' {
         $frame = Watch-TokenUsage -Plan Max20 @common
         $frame | Should -BeOfType ([RlmTokens.TokenMonitorFrame])
         $block = Get-TokenUsage -Transcript -GroupBy Block -TranscriptRoot $transcripts -TimeZone UTC -NoCache -Path $ws |
-            Where-Object Key -EQ '2026-09-29 06:00'
+            Where-Object { $_.Start.ToString('yyyy-MM-dd HH:mm') -eq '2026-09-29 06:00' }
         $frame.BlockTokens | Should -Be $block.TotalTokens
         $frame.TokenLimit | Should -Be 220000
         $frame.LimitExceeded | Should -BeTrue

@@ -106,7 +106,7 @@ namespace RlmTokens.Cmdlets
             {
                 Outcome<TokenEstimateRecord> added = tracker.AddEstimate(request, Cancellation);
                 WriteProblems(added);
-                WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.AddedEstimate, added.Value.TokensAdded, file));
+                WriteVerbose(string.Format(CultureInfo.CurrentCulture, Strings.AddedEstimate, added.Value.TotalTokens, file));
                 if (PassThru) { WriteObject(added.Value); }
             }
             catch (RlmTokensException e)

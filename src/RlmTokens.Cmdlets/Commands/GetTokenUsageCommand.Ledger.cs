@@ -69,7 +69,7 @@ namespace RlmTokens.Cmdlets
                 foreach (LedgerUsageRow row in store.ReadRows(filter)) { WriteObject(row); }
                 return;
             }
-            foreach (LedgerUsageGroup group in store.Report(filter, GroupBy ?? UsageGrouping.Day, Cancellation)) { WriteObject(group); }
+            foreach (LedgerUsageGroup group in store.Report(filter, GroupBy ?? UsageGrouping.Day, Cancellation)) { WriteGroupRow(group, group.GroupBy.ToString()); }
         }
 
         /// <summary>User and Machine group ledger rows only: a transcript report ends with GroupingNotSupported.</summary>

@@ -39,7 +39,7 @@ namespace RlmTokens.Cmdlets
                 }
                 foreach (TokenUsageLogGroup group in TokenUsageLog.Group(records.Value, by, Tracker.Workspace.Root))
                 {
-                    WriteObject(group);
+                    WriteGroupRow(group, group.GroupBy.ToString());
                 }
                 return;
             }

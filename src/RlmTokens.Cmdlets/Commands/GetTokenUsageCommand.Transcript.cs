@@ -222,7 +222,10 @@ namespace RlmTokens.Cmdlets
             {
                 WriteWarning(string.Format(CultureInfo.CurrentCulture, Strings.NoActiveBlock, query.Now));
             }
-            foreach (TranscriptUsageRow row in report.Rows) { WriteObject(row); }
+            foreach (TranscriptUsageRow row in report.Rows)
+            {
+                WriteGroupRow(row, row.GroupBy.ToString(), row.Breakdown.Length > 0 ? "Breakdown" : null);
+            }
         }
 
         private void CheckTranscriptGrouping(UsageGrouping grouping, bool allowBlock)

@@ -321,21 +321,22 @@ namespace RlmTokens.Capture
                 {
                     int exact = g.Count(r => r.Precision == UsagePrecision.Exact);
                     int n = g.Count();
-                    return new TokenUsageLogGroup
+                    var group = new TokenUsageLogGroup
                     {
                         GroupBy = by,
-                        Name = g.Key,
-                        Records = n,
+                        RecordCount = n,
                         InputTokens = g.Sum(r => r.InputTokens),
                         OutputTokens = g.Sum(r => r.OutputTokens),
                         TotalTokens = g.Sum(r => r.TotalTokens),
                         // A record whose cost is unknown adds nothing to the cost.
                         CostUsd = Pricing.Usd.Sum(g.Select(r => r.CostUsd ?? 0), 6, g.Key),
-                        First = g.Min(r => r.Timestamp),
-                        Last = g.Max(r => r.Timestamp),
+                        Start = g.Min(r => r.Timestamp),
+                        End = g.Max(r => r.Timestamp),
                         Precision = exact == n ? UsagePrecision.Exact : exact == 0 ? UsagePrecision.Estimated : UsagePrecision.Mixed,
                         Workspace = workspace,
                     };
+                    group.SetKey(by, g.Key);
+                    return group;
                 });
         }
 

@@ -83,8 +83,38 @@ namespace RlmTokens
     {
         public UsageGrouping GroupBy { get; set; }
 
-        /// <summary>The group: a user, machine, branch, project, agent, model or session; a day (yyyy-MM-dd), a week's Monday or a month (yyyy-MM), in UTC.</summary>
-        public string Key { get; set; } = string.Empty;
+        /// <summary>The group's key as text, for sorting and messages; the output carries it typed under the property of its grouping.</summary>
+        internal string GroupKey { get; set; } = string.Empty;
+
+        /// <summary>-GroupBy Day: the day (UTC).</summary>
+        public UsageDate? Date { get; set; }
+
+        /// <summary>-GroupBy Week: the week's Monday (UTC).</summary>
+        public UsageDate? Week { get; set; }
+
+        /// <summary>-GroupBy Month: the month (UTC).</summary>
+        public UsageMonth? Month { get; set; }
+
+        /// <summary>-GroupBy User: the user the rows were synced as.</summary>
+        public string? User { get; set; }
+
+        /// <summary>-GroupBy Machine: the machine the rows were synced from.</summary>
+        public string? Machine { get; set; }
+
+        /// <summary>-GroupBy Branch: the git branch ("(none)" for rows without one).</summary>
+        public string? Branch { get; set; }
+
+        /// <summary>-GroupBy Project: the project.</summary>
+        public string? Project { get; set; }
+
+        /// <summary>-GroupBy Agent: the coding agent.</summary>
+        public string? Agent { get; set; }
+
+        /// <summary>-GroupBy Model: the model.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>-GroupBy Session: the session id.</summary>
+        public string? SessionId { get; set; }
 
         /// <summary>The first row's time (UTC).</summary>
         public DateTimeOffset Start { get; set; }
@@ -93,7 +123,7 @@ namespace RlmTokens
         public DateTimeOffset End { get; set; }
 
         /// <summary>Ledger rows counted (responses, log records, captures, operations).</summary>
-        public long Rows { get; set; }
+        public long RecordCount { get; set; }
 
         public long InputTokens { get; set; }
 
@@ -108,6 +138,25 @@ namespace RlmTokens
         public decimal CostUsd { get; set; }
 
         public UsagePrecision Precision { get; set; }
+
+        /// <summary>Sets the key as text and under the property its grouping names.</summary>
+        internal void SetKey(UsageGrouping grouping, string key)
+        {
+            GroupKey = key;
+            switch (grouping)
+            {
+                case UsageGrouping.Day: Date = UsageDate.Parse(key); break;
+                case UsageGrouping.Week: Week = UsageDate.Parse(key); break;
+                case UsageGrouping.Month: Month = UsageMonth.Parse(key); break;
+                case UsageGrouping.User: User = key; break;
+                case UsageGrouping.Machine: Machine = key; break;
+                case UsageGrouping.Branch: Branch = key; break;
+                case UsageGrouping.Project: Project = key; break;
+                case UsageGrouping.Agent: Agent = key; break;
+                case UsageGrouping.Model: Model = key; break;
+                case UsageGrouping.Session: SessionId = key; break;
+            }
+        }
     }
 
     /// <summary>What one Sync-TokenUsage run did to a ledger, per source.</summary>

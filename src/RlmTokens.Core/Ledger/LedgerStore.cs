@@ -453,10 +453,9 @@ namespace RlmTokens.Ledger
                     var part = new LedgerUsageGroup
                     {
                         GroupBy = groupBy,
-                        Key = k,
                         Start = ReadTimestamp(r, 1),
                         End = ReadTimestamp(r, 2),
-                        Rows = Int64(r, 3),
+                        RecordCount = Int64(r, 3),
                         InputTokens = Int64(r, 4),
                         OutputTokens = Int64(r, 5),
                         CacheCreationTokens = Int64(r, 6),
@@ -464,6 +463,7 @@ namespace RlmTokens.Ledger
                         TotalTokens = Int64(r, 8),
                         CostUsd = Convert.ToDecimal(r.GetValue(9), CultureInfo.InvariantCulture) / LedgerSchema.NanosPerUsd,
                     };
+                    part.SetKey(groupBy, k);
                     long exact = Int64(r, 10);
                     if (groups.TryGetValue(k, out var had)) { groups[k] = (Merge(had.Group, part), had.Exact + exact); }
                     else { groups[k] = (part, exact); }
@@ -474,10 +474,10 @@ namespace RlmTokens.Ledger
             var list = new List<LedgerUsageGroup>(groups.Count);
             foreach (var (g, exact) in groups.Values)
             {
-                g.Precision = exact == g.Rows ? UsagePrecision.Exact : exact == 0 ? UsagePrecision.Estimated : UsagePrecision.Mixed;
+                g.Precision = exact == g.RecordCount ? UsagePrecision.Exact : exact == 0 ? UsagePrecision.Estimated : UsagePrecision.Mixed;
                 list.Add(g);
             }
-            list.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            list.Sort((a, b) => string.CompareOrdinal(a.GroupKey, b.GroupKey));
             return list;
         }
 
@@ -487,7 +487,7 @@ namespace RlmTokens.Ledger
             {
                 a.Start = b.Start < a.Start ? b.Start : a.Start;
                 a.End = b.End > a.End ? b.End : a.End;
-                a.Rows += b.Rows;
+                a.RecordCount += b.RecordCount;
                 a.InputTokens += b.InputTokens;
                 a.OutputTokens += b.OutputTokens;
                 a.CacheCreationTokens += b.CacheCreationTokens;

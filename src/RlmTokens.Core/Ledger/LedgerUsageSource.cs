@@ -47,12 +47,12 @@ namespace RlmTokens.Ledger
             foreach (LedgerUsageGroup day in days)
             {
                 // A UTC day at the edge of a local range belongs to the range: its rows were selected by instant.
-                DateTime date = DateTime.ParseExact(day.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                DateTime date = day.Date!.Value.ToDateTime();
                 if (date < query.From) { date = query.From; }
                 if (date > query.To) { date = query.To; }
                 yield return new UsageFigure
                 {
-                    Key = "ledger:" + day.Key,
+                    Key = "ledger:" + day.GroupKey,
                     Date = date,
                     Tokens = day.TotalTokens,
                     CostUsd = day.CostUsd,

@@ -75,7 +75,7 @@ namespace RlmTokens.Live
                 f.BlockActive = true;
                 f.BlockStart = ToZone(start, zone);
                 f.BlockEnd = ToZone(end, zone);
-                f.BlockResponses = active.Responses;
+                f.BlockRecordCount = active.RecordCount;
                 f.BlockInputTokens = active.InputTokens;
                 f.BlockOutputTokens = active.OutputTokens;
                 f.BlockCacheCreationTokens = active.CacheCreationTokens;
@@ -129,7 +129,7 @@ namespace RlmTokens.Live
             {
                 f.MonthTokens = checked(f.MonthTokens + day.TotalTokens);
                 if (day.CostUsd is decimal mc) { monthCost += mc; monthPriced = true; }
-                if (day.Key == today)
+                if (day.GroupKey == today)
                 {
                     f.TodayTokens = day.TotalTokens;
                     if (day.CostUsd is decimal tc) { todayCost = tc; todayPriced = true; }

@@ -31,7 +31,7 @@ namespace RlmTokens
         /// <summary>When the active block resets (its start plus five hours).</summary>
         public DateTimeOffset? BlockEnd { get; set; }
 
-        public long BlockResponses { get; set; }
+        public long BlockRecordCount { get; set; }
 
         public long BlockInputTokens { get; set; }
 

@@ -29,7 +29,7 @@ namespace RlmTokens
         public DateTimeOffset CapturedAt { get; set; }
 
         /// <summary>The local day whose daily file carries the session.</summary>
-        public DateTime Date { get; set; }
+        public UsageDate Date { get; set; }
 
         public decimal CostUsd { get; set; }
 
@@ -39,7 +39,7 @@ namespace RlmTokens
 
         public long CacheReadTokens { get; set; }
 
-        public long CacheWriteTokens { get; set; }
+        public long CacheCreationTokens { get; set; }
 
         /// <summary>All tokens (input, output, cache read and write); derived from the cost when /cost shows no per-model block.</summary>
         public long TotalTokens { get; set; }
@@ -173,10 +173,29 @@ namespace RlmTokens
     {
         public LogGrouping GroupBy { get; set; }
 
-        /// <summary>The branch, agent, task, model, tool or day; "(none)" for records without one.</summary>
-        public string? Name { get; set; }
+        /// <summary>The key as text: the branch, agent, task, model, tool or day; "(none)" for records without one. The output carries it under the property of its grouping.</summary>
+        internal string GroupKey { get; set; } = string.Empty;
 
-        public long Records { get; set; }
+        /// <summary>-GroupBy Branch: the branch ("(none)" for records without one).</summary>
+        public string? Branch { get; set; }
+
+        /// <summary>-GroupBy Agent: the agent ("(none)" for records without one).</summary>
+        public string? Agent { get; set; }
+
+        /// <summary>-GroupBy Task: the task ("(none)" for records without one).</summary>
+        public string? Task { get; set; }
+
+        /// <summary>-GroupBy Model: the model ("(none)" for records without one).</summary>
+        public string? Model { get; set; }
+
+        /// <summary>-GroupBy Tool: the tool ("(none)" for records without one).</summary>
+        public string? Tool { get; set; }
+
+        /// <summary>-GroupBy Day: the day; null for the group of records without a time.</summary>
+        public UsageDate? Date { get; set; }
+
+        /// <summary>Log records summed.</summary>
+        public long RecordCount { get; set; }
 
         public long InputTokens { get; set; }
 
@@ -186,12 +205,29 @@ namespace RlmTokens
 
         public decimal CostUsd { get; set; }
 
-        public DateTimeOffset? First { get; set; }
+        /// <summary>The first record's time.</summary>
+        public DateTimeOffset? Start { get; set; }
 
-        public DateTimeOffset? Last { get; set; }
+        /// <summary>The last record's time.</summary>
+        public DateTimeOffset? End { get; set; }
 
         public UsagePrecision Precision { get; set; }
 
         public string? Workspace { get; set; }
+
+        /// <summary>Sets the key as text and under the property its grouping names.</summary>
+        internal void SetKey(LogGrouping grouping, string key)
+        {
+            GroupKey = key;
+            switch (grouping)
+            {
+                case LogGrouping.Branch: Branch = key; break;
+                case LogGrouping.Agent: Agent = key; break;
+                case LogGrouping.Task: Task = key; break;
+                case LogGrouping.Model: Model = key; break;
+                case LogGrouping.Tool: Tool = key; break;
+                case LogGrouping.Day: Date = UsageDate.TryParse(key, null, out UsageDate day) ? day : (UsageDate?)null; break;
+            }
+        }
     }
 }

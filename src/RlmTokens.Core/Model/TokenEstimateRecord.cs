@@ -26,7 +26,7 @@ namespace RlmTokens
         public long OutputTokens { get; set; }
 
         /// <summary>Tokens RLM counts for the operation (for subagents the table figure, for edits input + output).</summary>
-        public long TokensAdded { get; set; }
+        public long TotalTokens { get; set; }
 
         /// <summary>Always Estimated: these figures come from sizes, not from the API.</summary>
         public UsagePrecision Precision { get; set; } = UsagePrecision.Estimated;

@@ -5,7 +5,8 @@ namespace RlmTokens
     /// <summary>One day of the daily files (Get-TokenUsage -History): flat, ready for Export-Csv.</summary>
     public sealed class TokenUsageDay
     {
-        public DateTime Date { get; set; }
+        /// <summary>The day of the daily file (its local calendar day).</summary>
+        public UsageDate Date { get; set; }
 
         public long Sessions { get; set; }
 

@@ -106,9 +106,9 @@ namespace RlmTokens
 
         public string? Branch { get; set; }
 
-        public DateTimeOffset? StartTime { get; set; }
+        public DateTimeOffset? Start { get; set; }
 
-        public DateTimeOffset? EndTime { get; set; }
+        public DateTimeOffset? End { get; set; }
 
         public double DurationSeconds { get; set; }
 
@@ -121,7 +121,7 @@ namespace RlmTokens
         public decimal? CostUsd { get; set; }
 
         /// <summary>Rows the file yields.</summary>
-        public long Rows { get; set; }
+        public long RecordCount { get; set; }
 
         public long Succeeded { get; set; }
 

@@ -10,8 +10,32 @@ namespace RlmTokens
     {
         public UsageGrouping GroupBy { get; set; }
 
-        /// <summary>The group: a date (yyyy-MM-dd), a week's Monday, a month (yyyy-MM), a block start, a session id, a project, a model, an agent or a branch.</summary>
-        public string Key { get; set; } = string.Empty;
+        /// <summary>The group's key as text (a date, a week's first day, a month, a block start, a session id ...), for sorting and messages; the output carries it typed under the property of its grouping (Date, Week, Month, SessionId, Project, Model, Agent, Branch, Cli; Start for Block).</summary>
+        internal string GroupKey { get; set; } = string.Empty;
+
+        /// <summary>-GroupBy Day: the day.</summary>
+        public UsageDate? Date { get; set; }
+
+        /// <summary>-GroupBy Week: the week's first day.</summary>
+        public UsageDate? Week { get; set; }
+
+        /// <summary>-GroupBy Month: the month.</summary>
+        public UsageMonth? Month { get; set; }
+
+        /// <summary>-GroupBy Session: the Claude Code session id ("(unknown)" for responses without one).</summary>
+        public string? SessionId { get; set; }
+
+        /// <summary>-GroupBy Model: the model.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>-GroupBy Agent: "main", or the subagent's id ("subagent" when it has none).</summary>
+        public string? Agent { get; set; }
+
+        /// <summary>-GroupBy Branch: the git branch ("(none)" for responses without one).</summary>
+        public string? Branch { get; set; }
+
+        /// <summary>-GroupBy Cli: the coding agent (Claude, Codex, Gemini, OpenCode).</summary>
+        public string? Cli { get; set; }
 
         /// <summary>With -Breakdown: the sub-group (a model, a project, an agent ...; several joined with " / "); else empty.</summary>
         public string Breakdown { get; set; } = string.Empty;
@@ -22,13 +46,13 @@ namespace RlmTokens
         /// <summary>The last response in the group (for Block: the block's end, five hours after its start).</summary>
         public DateTimeOffset End { get; set; }
 
-        /// <summary>The project folder, when the group holds one project only.</summary>
+        /// <summary>The project folder: the key of -GroupBy Project, else set when the group holds one project only.</summary>
         public string? Project { get; set; }
 
         public long Sessions { get; set; }
 
         /// <summary>API responses, each counted once.</summary>
-        public long Responses { get; set; }
+        public long RecordCount { get; set; }
 
         public long InputTokens { get; set; }
 
@@ -67,7 +91,7 @@ namespace RlmTokens
         public double? TokensPerMinute { get; set; }
 
         /// <summary>The active block: USD per hour at the same rate.</summary>
-        public decimal? CostPerHour { get; set; }
+        public decimal? CostPerHourUsd { get; set; }
 
         /// <summary>The active block: its tokens at its end if the rate holds.</summary>
         public long? ProjectedTokens { get; set; }
@@ -83,5 +107,23 @@ namespace RlmTokens
 
         /// <summary>The active block with -TokenLimit: ProjectedTokens as a percentage of the limit.</summary>
         public double? ProjectedPercentOfLimit { get; set; }
+
+        /// <summary>Sets the key as text and under the property its grouping names.</summary>
+        internal void SetKey(UsageGrouping grouping, string key)
+        {
+            GroupKey = key;
+            switch (grouping)
+            {
+                case UsageGrouping.Day: Date = UsageDate.Parse(key); break;
+                case UsageGrouping.Week: Week = UsageDate.Parse(key); break;
+                case UsageGrouping.Month: Month = UsageMonth.Parse(key); break;
+                case UsageGrouping.Session: SessionId = key; break;
+                case UsageGrouping.Project: Project = key; break;
+                case UsageGrouping.Model: Model = key; break;
+                case UsageGrouping.Agent: Agent = key; break;
+                case UsageGrouping.Branch: Branch = key; break;
+                case UsageGrouping.Cli: Cli = key; break;
+            }
+        }
     }
 }

@@ -203,8 +203,8 @@ namespace RlmTokens.OtherTrackers
             report.SessionId = session;
             report.Model = model;
             report.Command = command;
-            report.StartTime = RlmTime.Parse(FirstText(root, "start_time"));
-            report.EndTime = RlmTime.Parse(FirstText(root, "end_time"));
+            report.Start = RlmTime.Parse(FirstText(root, "start_time"));
+            report.End = RlmTime.Parse(FirstText(root, "end_time"));
             report.DurationSeconds = Seconds(root.Get("total_duration_seconds"));
             report.InputTokens = root.Get("total_prompt_tokens").Int64();
             report.OutputTokens = root.Get("total_completion_tokens").Int64();
@@ -388,7 +388,7 @@ namespace RlmTokens.OtherTrackers
 
         private static void Summarize(TokenUsageReport report, List<TokenUsageRecord> rows)
         {
-            report.Rows = rows.Count;
+            report.RecordCount = rows.Count;
             report.Precision = UsagePrecision.Exact;
             // Rows of the finest additive scope present give the sums the file itself does not state.
             List<TokenUsageRecord> additive = rows.Where(r => r.Scope == UsageScope.Total).ToList();
@@ -416,8 +416,8 @@ namespace RlmTokens.OtherTrackers
             }
             if (report.Branch is null) { report.Branch = rows.Select(r => r.Branch).FirstOrDefault(b => b is not null); }
             var times = rows.Where(r => r.Timestamp.HasValue).Select(r => r.Timestamp!.Value).ToList();
-            if (report.StartTime is null && times.Count > 0) { report.StartTime = times.Min(); }
-            if (report.EndTime is null && times.Count > 0) { report.EndTime = times.Max(); }
+            if (report.Start is null && times.Count > 0) { report.Start = times.Min(); }
+            if (report.End is null && times.Count > 0) { report.End = times.Max(); }
             if (report.Succeeded == 0 && report.Failed == 0)
             {
                 report.Succeeded = rows.Count(r => r.Success == true);

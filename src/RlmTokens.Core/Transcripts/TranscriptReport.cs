@@ -227,7 +227,7 @@ namespace RlmTokens.Transcripts
 
         private static int CompareKeys(TranscriptUsageRow a, TranscriptUsageRow b)
         {
-            int c = string.CompareOrdinal(a.Key, b.Key);
+            int c = string.CompareOrdinal(a.GroupKey, b.GroupKey);
             return c != 0 ? c : string.CompareOrdinal(a.Breakdown, b.Breakdown);
         }
 
@@ -385,7 +385,7 @@ namespace RlmTokens.Transcripts
             public DateTime First;
             public DateTime Last;
             public DateTime? BlockStart;
-            public long Responses, Input, Output, CacheCreate, CacheRead;
+            public long Records, Input, Output, CacheCreate, CacheRead;
             public decimal? Cost;
             public bool CostKnown = true;
             public long Logged, Calculated;
@@ -398,7 +398,7 @@ namespace RlmTokens.Transcripts
                 {
                     checked
                     {
-                        Responses++;
+                        Records++;
                         Input += e.InputTokens;
                         Output += e.OutputTokens;
                         CacheCreate += e.CacheCreationTokens;
@@ -454,9 +454,9 @@ namespace RlmTokens.Transcripts
                 // Money rates in decimal, to the nano-dollar (nine decimals, as the ledger keeps money) (the minutes are a double: the rate is not exact anyway).
                 decimal perHour = (decimal)(60 / minutes);
                 decimal hoursLeft = (decimal)(left / 60);
-                if (row.CostUsd is decimal cost) { row.CostPerHour = Pricing.Usd.Exact(Math.Round(cost * perHour, 9)); }
+                if (row.CostUsd is decimal cost) { row.CostPerHourUsd = Pricing.Usd.Exact(Math.Round(cost * perHour, 9)); }
                 try { row.ProjectedTokens = checked(row.TotalTokens + (long)Math.Round(perMinute * left)); }
-                catch (OverflowException) { throw Errors.Numbers.OutOfRange(row.Key, "token counts"); }
+                catch (OverflowException) { throw Errors.Numbers.OutOfRange(row.GroupKey, "token counts"); }
                 if (row.CostUsd is decimal c) { row.ProjectedCostUsd = Pricing.Usd.Exact(Math.Round(c + c * perHour * hoursLeft, 9)); }
             }
 
@@ -464,16 +464,15 @@ namespace RlmTokens.Transcripts
             {
                 DateTime start = BlockStart ?? First;
                 DateTime end = BlockStart is DateTime b ? b + BlockLength : Last;
-                return new TranscriptUsageRow
+                TranscriptUsageRow row = new TranscriptUsageRow
                 {
                     GroupBy = grouping,
-                    Key = key,
                     // Instants with the report zone's offset at each (DESIGN.md section 6), so ToUniversalTime() is right.
                     Start = TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)), zone),
                     End = TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(end, DateTimeKind.Utc)), zone),
                     Project = _manyProjects ? null : _project,
                     Sessions = _sessions.Count,
-                    Responses = Responses,
+                    RecordCount = Records,
                     InputTokens = Input,
                     OutputTokens = Output,
                     CacheCreationTokens = CacheCreate,
@@ -486,6 +485,8 @@ namespace RlmTokens.Transcripts
                     Agents = AgentList(),
                     Precision = UsagePrecision.Exact,
                 };
+                row.SetKey(grouping, key);
+                return row;
             }
         }
     }

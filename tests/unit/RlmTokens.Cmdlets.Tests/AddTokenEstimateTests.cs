@@ -41,7 +41,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Empty(ps.Errors);
             Assert.Equal(OperationKind.Read, added.Operation);
             Assert.Equal(100, added.InputTokens);
-            Assert.Equal(100, added.TokensAdded);
+            Assert.Equal(100, added.TotalTokens);
             Assert.Equal(UsagePrecision.Estimated, added.Precision);
             Assert.Equal(ws.PathOf("src/app.cs"), added.File);
             JsonElement e = Estimates(ws);
@@ -117,7 +117,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Empty(ps.Errors);
             Assert.Equal(OperationKind.Subagent, added[0].Operation);
             Assert.Equal("reviewer", added[0].SubagentType);
-            Assert.Equal(6000, added[0].TokensAdded);
+            Assert.Equal(6000, added[0].TotalTokens);
             Assert.Equal(OperationKind.Edit, added[1].Operation);
             Assert.Equal(20, added[1].Size);
             Assert.Equal(ws.Root, added[1].Workspace);

@@ -152,7 +152,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(111 + 300, r.InputTokens);
             Assert.Equal(62 + 40, r.OutputTokens);
             Assert.Equal(6000, r.CacheReadTokens);
-            Assert.Equal(300, r.CacheWriteTokens);
+            Assert.Equal(300, r.CacheCreationTokens);
         }
 
         [Fact]
@@ -178,8 +178,8 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.Empty(ps.Errors);
             // By hand: input 129 + 150 + 50, output 40 + 10 + 5, cache write 1000 + 20, cache read 5000 + 700.
-            Assert.Equal((329L, 55L, 1020L, 5700L), (r.InputTokens, r.OutputTokens, r.CacheWriteTokens, r.CacheReadTokens));
-            Assert.Equal((u.InputTokens, u.OutputTokens, u.CacheCreationTokens, u.CacheReadTokens), (r.InputTokens, r.OutputTokens, r.CacheWriteTokens, r.CacheReadTokens));
+            Assert.Equal((329L, 55L, 1020L, 5700L), (r.InputTokens, r.OutputTokens, r.CacheCreationTokens, r.CacheReadTokens));
+            Assert.Equal((u.InputTokens, u.OutputTokens, u.CacheCreationTokens, u.CacheReadTokens), (r.InputTokens, r.OutputTokens, r.CacheCreationTokens, r.CacheReadTokens));
             Assert.Equal((double)u.CostUsd!.Value, (double)r.CostUsd, 6);
         }
 
@@ -413,7 +413,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Empty(ps.Errors);
             Assert.Equal("feature/login", added.Branch);
             Assert.Equal(UsagePrecision.Exact, added.Precision);
-            Assert.Equal(new[] { "(none)", "feature/login", "main" }, groups.Select(g => g.Name).ToArray());
+            Assert.Equal(new[] { "(none)", "feature/login", "main" }, groups.Select(g => g.GroupKey).ToArray());
             Assert.Equal(new long[] { 150, 1200, 54161 }, groups.Select(g => g.TotalTokens).ToArray());
             // The file stays a token-tracker.sh stream: pretty-printed objects one after another.
             string log = ws.Read("RLM/progress/token-usage.log").Replace("\r\n", "\n");
@@ -451,7 +451,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal("Codex CLI", added[0].Tool);
             Assert.Equal(100, added[1].InputTokens);
             TokenUsageLogGroup group = ps.RunAs<TokenUsageLogGroup>("Get-TokenUsage -Path $args[0] -Log -GroupBy Branch", ws.Root).Single();
-            Assert.Equal(("feature/x", 1605L), (group.Name, group.TotalTokens));
+            Assert.Equal(("feature/x", 1605L), (group.GroupKey, group.TotalTokens));
         }
 
         [Fact]

@@ -46,7 +46,7 @@ namespace RlmTokens.Cmdlets.Tests
             TokenUsageLogGroup[] byAgent = ps.RunAs<TokenUsageLogGroup>("Get-TokenUsage -Log -GroupBy Agent").ToArray();
             Assert.Empty(ps.Errors);
             Assert.Equal(processes, byAgent.Length);
-            Assert.All(byAgent, g => Assert.Equal((each, each * (each + 1) / 2L), (g.Records, g.TotalTokens)));
+            Assert.All(byAgent, g => Assert.Equal((each, each * (each + 1) / 2L), (g.RecordCount, g.TotalTokens)));
         }
     }
 }

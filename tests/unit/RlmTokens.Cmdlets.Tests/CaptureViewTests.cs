@@ -14,10 +14,11 @@ namespace RlmTokens.Cmdlets.Tests
         [InlineData(typeof(TokenSessionRecord))]
         [InlineData(typeof(TokenUsageLogRecord))]
         [InlineData(typeof(TokenUsageLogGroup))]
-        public void FormatFile_ViewsOfCaptureTypes_ShouldNameRealPropertiesInAtMostSixColumns(Type type)
+        public void FormatFile_ViewsOfCaptureTypes_ShouldNameRealPropertiesInAtMostSixColumnsOutsideWide(Type type)
         {
             XDocument format = XDocument.Load(System.IO.Path.Combine(Repo.Root, "module", "RlmTokens.format.ps1xml"));
-            var views = format.Descendants("View").Where(v => v.Descendants("TypeName").Any(t => t.Value == type.FullName)).ToList();
+            // Grouping rows carry their grouping after '#' (RlmTokens.TokenUsageLogGroup#Model).
+            var views = format.Descendants("View").Where(v => v.Descendants("TypeName").Any(t => t.Value.Split('#')[0] == type.FullName)).ToList();
 
             Assert.NotEmpty(views);
             foreach (XElement view in views)
@@ -26,6 +27,8 @@ namespace RlmTokens.Cmdlets.Tests
                 {
                     Assert.True(type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance) is not null, type.Name + " has no property " + name);
                 }
+                // The Wide views show every token column; the others fit 80 columns.
+                if (view.Element("Name")!.Value == "Wide") { continue; }
                 Assert.True(view.Descendants("TableColumnItem").Count() <= 6, view.Element("Name")!.Value + " has more than six columns");
             }
         }

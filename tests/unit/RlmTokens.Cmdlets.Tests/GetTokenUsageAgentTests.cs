@@ -26,12 +26,12 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.Empty(ps.Errors);
             Assert.Empty(ps.Warnings);
-            Assert.Equal(new[] { "Claude", "Codex", "Gemini", "OpenCode" }, rows.Select(r => r.Key));
+            Assert.Equal(new[] { "Claude", "Codex", "Gemini", "OpenCode" }, rows.Select(r => r.GroupKey));
             Assert.Equal(new[] { "Claude", "Codex", "Gemini", "OpenCode" }, rows.Select(r => r.Agents));
             // Claude: one response on two lines (10 in, 200 out, 1000 5-minute writes, 5000 reads of Sonnet 4.5).
             Assert.Equal(new[] { (10L, 200L, 1000L, 5000L), (3100L, 1050L, 0L, 2000L), (8350L, 920L, 0L, 4000L), (750L, 560L, 3000L, 12300L) },
                 rows.Select(r => (r.InputTokens, r.OutputTokens, r.CacheCreationTokens, r.CacheReadTokens)));
-            Assert.Equal(new[] { 1L, 5L, 3L, 2L }, rows.Select(r => r.Responses));
+            Assert.Equal(new[] { 1L, 5L, 3L, 2L }, rows.Select(r => r.RecordCount));
             decimal[] costs = { 0.00828m, 0.014625m, 0.017005m, 0.0235125m };
             for (int i = 0; i < costs.Length; i++) { Assert.Equal(costs[i], rows[i].CostUsd!.Value, 9); }
 
@@ -49,7 +49,7 @@ namespace RlmTokens.Cmdlets.Tests
             using var ps = new PowerShellHost(ws.Root);
 
             var onlyTwo = ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Cli -Agent Gemini, OpenCode", Agents);
-            Assert.Equal(new[] { "Gemini", "OpenCode" }, onlyTwo.Select(r => r.Key));
+            Assert.Equal(new[] { "Gemini", "OpenCode" }, onlyTwo.Select(r => r.GroupKey));
 
             TranscriptUsageRow session = ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Session -SessionId '0199aaaa*'", Agents).Single();
             Assert.Equal((3000L, 1000L, 2000L, 6000L), (session.InputTokens, session.OutputTokens, session.CacheReadTokens, session.TotalTokens));
@@ -57,11 +57,11 @@ namespace RlmTokens.Cmdlets.Tests
             var byModel = ps.RunAs<TranscriptUsageRow>(Read + "-Agent Codex -Breakdown Model", Agents);
             Assert.Empty(ps.Errors);
             Assert.Equal(new[] { ("2026-11-20", "gpt-5", 1400L), ("2026-11-20", "gpt-5-codex", 3500L), ("2026-11-21", "gpt-5", 150L), ("2026-11-21", "gpt-5-codex", 1100L) },
-                byModel.Select(r => (r.Key, r.Breakdown, r.TotalTokens)));
+                byModel.Select(r => (r.GroupKey, r.Breakdown, r.TotalTokens)));
             Assert.All(byModel, r => Assert.Equal(r.Breakdown, r.Models));
 
             var projectDay = ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Project -Breakdown Day -Agent Codex", Agents);
-            Assert.Equal(new[] { ("acme-api", "2026-11-20"), ("acme-api", "2026-11-21"), ("web-dashboard", "2026-11-21") }, projectDay.Select(r => (r.Key, r.Breakdown)));
+            Assert.Equal(new[] { ("acme-api", "2026-11-20"), ("acme-api", "2026-11-21"), ("web-dashboard", "2026-11-21") }, projectDay.Select(r => (r.GroupKey, r.Breakdown)));
         }
 
         [Fact]
@@ -72,18 +72,18 @@ namespace RlmTokens.Cmdlets.Tests
             const string now = "-Now ([DateTimeOffset]'2026-11-21T12:00:00Z') ";
 
             TranscriptUsageRow today = ps.RunAs<TranscriptUsageRow>(Read + now + "-Period Today -Agent Codex", Agents).Single();
-            Assert.Equal(("2026-11-21", 1250L), (today.Key, today.TotalTokens));
+            Assert.Equal(("2026-11-21", 1250L), (today.GroupKey, today.TotalTokens));
             TranscriptUsageRow yesterday = ps.RunAs<TranscriptUsageRow>(Read + now + "-Period Yesterday -Agent Codex", Agents).Single();
-            Assert.Equal("2026-11-20", yesterday.Key);
+            Assert.Equal("2026-11-20", yesterday.GroupKey);
             Assert.Equal(2, ps.RunAs<TranscriptUsageRow>(Read + now + "-Last 2 -Agent Codex", Agents).Count);
             Assert.Empty(ps.RunAs<TranscriptUsageRow>(Read + now + "-Period LastMonth", Agents));
             Assert.Empty(ps.Errors);
 
             // Friday 20 and Saturday 21 November 2026: one week from Monday the 16th, two from Saturday.
-            Assert.Equal(new[] { "2026-11-16" }, ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Week -Agent Codex", Agents).Select(r => r.Key));
-            Assert.Equal(new[] { "2026-11-14", "2026-11-21" }, ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Week -WeekStart Saturday -Agent Codex", Agents).Select(r => r.Key));
+            Assert.Equal(new[] { "2026-11-16" }, ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Week -Agent Codex", Agents).Select(r => r.GroupKey));
+            Assert.Equal(new[] { "2026-11-14", "2026-11-21" }, ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Week -WeekStart Saturday -Agent Codex", Agents).Select(r => r.GroupKey));
             var thisWeek = ps.RunAs<TranscriptUsageRow>(Read + now + "-Period ThisWeek -WeekStart Saturday -Agent Codex", Agents);
-            Assert.Equal(new[] { "2026-11-21" }, thisWeek.Select(r => r.Key));
+            Assert.Equal(new[] { "2026-11-21" }, thisWeek.Select(r => r.GroupKey));
         }
 
         [Fact]
@@ -103,14 +103,14 @@ namespace RlmTokens.Cmdlets.Tests
             ErrorRecord agent = ps.SingleError("UnknownAgent,RlmTokens.Cmdlets.GetTokenUsageCommand");
             Assert.Equal((ErrorCategory.InvalidArgument, (object)"Copilot"), (agent.CategoryInfo.Category, agent.TargetObject));
             // Case does not matter, and the ledger's label of Claude Code names Claude too.
-            Assert.Equal(new[] { "Claude", "Codex" }, ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Cli -Agent codex, claude-code", Agents).Select(r => r.Key).OrderBy(k => k, System.StringComparer.Ordinal));
+            Assert.Equal(new[] { "Claude", "Codex" }, ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Cli -Agent codex, claude-code", Agents).Select(r => r.GroupKey).OrderBy(k => k, System.StringComparer.Ordinal));
             Assert.Empty(ps.Errors);
 
             TranscriptUsageRow row = ps.RunAs<TranscriptUsageRow>(Read + "-GroupBy Cli", ws.PathOf("home")).Single();
             ErrorRecord unknown = ps.SingleError("UnknownAgentFormat,RlmTokens.Cmdlets.GetTokenUsageCommand");
             Assert.Equal(ErrorCategory.InvalidData, unknown.CategoryInfo.Category);
             Assert.Equal(old, unknown.TargetObject);
-            Assert.Equal(("Codex", 10L), (row.Key, row.TotalTokens));
+            Assert.Equal(("Codex", 10L), (row.GroupKey, row.TotalTokens));
         }
 
         [Fact]
@@ -123,16 +123,16 @@ namespace RlmTokens.Cmdlets.Tests
             // 16,610 tokens in half a minute; at 11:30, 270 minutes are left.
             TranscriptUsageRow active = ps.RunAs<TranscriptUsageRow>(Read + "-Agent OpenCode -Active -Now ([DateTimeOffset]'2026-11-20T11:30:00Z') -TokenLimit '1,000,000'", Agents).Single();
             Assert.Empty(ps.Errors);
-            Assert.Equal((UsageGrouping.Block, "2026-11-20 11:00", true, 270.0), (active.GroupBy, active.Key, active.IsActive, active.MinutesLeft!.Value));
+            Assert.Equal((UsageGrouping.Block, "2026-11-20 11:00", true, 270.0), (active.GroupBy, active.GroupKey, active.IsActive, active.MinutesLeft!.Value));
             Assert.Equal(33_220, active.TokensPerMinute);
             Assert.Equal(16_610 + 33_220 * 270, active.ProjectedTokens);
-            Assert.Equal(0.0235125m * 120, active.CostPerHour!.Value, 9);
+            Assert.Equal(0.0235125m * 120, active.CostPerHourUsd!.Value, 9);
             Assert.Equal(0.0235125m * 541, active.ProjectedCostUsd!.Value, 9);
             Assert.Equal((1_000_000L, 1.661), (active.TokenLimit!.Value, active.PercentOfLimit!.Value));
 
             // Codex: the 11-20 block (4,900 tokens) is past at noon on the 21st; the 11-21 block (1,250) is active.
             var blocks = ps.RunAs<TranscriptUsageRow>(Read + "-Agent Codex -TokenLimit max -Now ([DateTimeOffset]'2026-11-21T12:00:00Z')", Agents);
-            Assert.Equal(new[] { ("2026-11-20 09:00", false), ("2026-11-21 08:00", true) }, blocks.Select(b => (b.Key, b.IsActive)));
+            Assert.Equal(new[] { ("2026-11-20 09:00", false), ("2026-11-21 08:00", true) }, blocks.Select(b => (b.GroupKey, b.IsActive)));
             Assert.All(blocks, b => Assert.Equal(4900, b.TokenLimit));
             Assert.Empty(ps.RunAs<TranscriptUsageRow>(Read + "-Agent Codex -Active -Now ([DateTimeOffset]'2026-11-22T12:00:00Z')", Agents));
             Assert.Contains(ps.Warnings, w => w.Message.Contains("No 5-hour block is active"));

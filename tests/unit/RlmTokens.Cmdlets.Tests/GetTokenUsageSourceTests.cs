@@ -88,9 +88,9 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.Empty(ps.Errors);
             Assert.Equal(2, reports.Count);
-            Assert.Equal(("init", 20770L, 0.0531m, 6L, 0L, 6L), (reports[0].Command, reports[0].TotalTokens, reports[0].CostUsd, reports[0].Succeeded, reports[0].Failed, reports[0].Rows));
+            Assert.Equal(("init", 20770L, 0.0531m, 6L, 0L, 6L), (reports[0].Command, reports[0].TotalTokens, reports[0].CostUsd, reports[0].Succeeded, reports[0].Failed, reports[0].RecordCount));
             Assert.Equal(45.2, reports[0].DurationSeconds);
-            Assert.Equal(new DateTimeOffset(2026, 11, 20, 10, 15, 45, TimeSpan.Zero), reports[0].EndTime);
+            Assert.Equal(new DateTimeOffset(2026, 11, 20, 10, 15, 45, TimeSpan.Zero), reports[0].End);
             Assert.Equal(("update", 1L, 1L), (reports[1].Command, reports[1].Succeeded, reports[1].Failed));
         }
 

@@ -44,7 +44,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(12, ops.Count);
             Assert.Equal(OperationKind.Read, ops[0].Operation);
             Assert.Equal("coder", ops[4].SubagentType);
-            Assert.Equal(ops.Sum(o => o.TokensAdded), ops.Sum(o => o.InputTokens + o.OutputTokens));
+            Assert.Equal(ops.Sum(o => o.TotalTokens), ops.Sum(o => o.InputTokens + o.OutputTokens));
             Assert.True(ops.Zip(ops.Skip(1)).All(p => p.First.Timestamp <= p.Second.Timestamp));
         }
 

@@ -129,7 +129,8 @@ namespace RlmTokens.Cmdlets.Tests
                 Assert.NotEmpty(types);
                 foreach (string typeName in types)
                 {
-                    Type? type = CoreAssembly.GetType(typeName);
+                    // Grouping rows carry their grouping after '#' (RlmTokens.TranscriptUsageRow#Model).
+                    Type? type = CoreAssembly.GetType(typeName.Split('#')[0]);
                     Assert.True(type is not null, viewName + ": TypeName " + typeName + " is no public type of RlmTokens.Core");
                     foreach (string property in view.Descendants("PropertyName").Select(p => p.Value.Trim()))
                     {
@@ -138,7 +139,7 @@ namespace RlmTokens.Cmdlets.Tests
                     }
                 }
                 int columns = view.Descendants("TableColumnHeader").Count();
-                Assert.True(columns <= 6, viewName + ": " + columns + " columns (six at most)");
+                Assert.True(columns <= 6 || viewName == "Wide", viewName + ": " + columns + " columns (six at most outside the Wide views)");
             }
         }
 
@@ -151,6 +152,6 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         private static IEnumerable<string> FormatTypeNames() =>
-            XDocument.Load(FormatFile).Descendants("ViewSelectedBy").Elements("TypeName").Select(t => t.Value.Trim());
+            XDocument.Load(FormatFile).Descendants("ViewSelectedBy").Elements("TypeName").Select(t => t.Value.Trim().Split('#')[0]);
     }
 }

@@ -72,8 +72,8 @@ namespace RlmTokens.Cmdlets.Tests
 
             TokenStatusLine s = Show(ps, Status(main));
 
-            TranscriptUsageRow session = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot ./claude -GroupBy Session -NoCache").Single(r => r.Key == Session);
-            TranscriptUsageRow today = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot ./claude -TimeZone UTC -NoCache").Single(r => r.Key == "2026-10-05");
+            TranscriptUsageRow session = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot ./claude -GroupBy Session -NoCache").Single(r => r.GroupKey == Session);
+            TranscriptUsageRow today = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot ./claude -TimeZone UTC -NoCache").Single(r => r.GroupKey == "2026-10-05");
             TranscriptUsageRow block = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot ./claude -GroupBy Block -TimeZone UTC -NoCache").Last();
             Assert.Empty(ps.Errors);
 

@@ -54,7 +54,7 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.Empty(ps.Errors);
             Assert.Equal(new[] { "implementation-agent:15120:0.0816", "testing-agent:1500:0.06" },
-                groups.Select(g => g.Name + ":" + g.TotalTokens + ":" + g.CostUsd.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                groups.Select(g => g.GroupKey + ":" + g.TotalTokens + ":" + g.CostUsd.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         [Fact]

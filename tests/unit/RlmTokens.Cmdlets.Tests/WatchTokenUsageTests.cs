@@ -51,14 +51,14 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Empty(ps.Errors);
             TranscriptUsageRow block = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -GroupBy Block -TranscriptRoot $args[0] -TimeZone UTC -NoCache", root).Last();
 
-            Assert.Equal("2026-09-02 10:00", block.Key);
+            Assert.Equal("2026-09-02 10:00", block.GroupKey);
             Assert.True(f.BlockActive);
             Assert.Equal(block.TotalTokens, f.BlockTokens);
             Assert.Equal(block.InputTokens, f.BlockInputTokens);
             Assert.Equal(block.OutputTokens, f.BlockOutputTokens);
             Assert.Equal(block.CacheCreationTokens, f.BlockCacheCreationTokens);
             Assert.Equal(block.CacheReadTokens, f.BlockCacheReadTokens);
-            Assert.Equal(block.Responses, f.BlockResponses);
+            Assert.Equal(block.RecordCount, f.BlockRecordCount);
             Assert.Equal(block.CostUsd!.Value, f.BlockCostUsd!.Value, 12);
 
             Assert.Equal(30_000, f.BlockTokens);

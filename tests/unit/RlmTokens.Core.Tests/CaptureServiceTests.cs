@@ -314,7 +314,7 @@ namespace RlmTokens.Core.Tests
             Assert.Equal(UsagePrecision.Exact, added.Precision);
             Assert.Equal(0.006m, added.CostUsd!.Value, 6);
             TokenUsageLogGroup[] byBranch = TokenUsageLog.Group(records, LogGrouping.Branch, ws.Root).ToArray();
-            Assert.Equal(new[] { "(none)", "feature/x" }, byBranch.Select(g => g.Name).ToArray());
+            Assert.Equal(new[] { "(none)", "feature/x" }, byBranch.Select(g => g.GroupKey).ToArray());
             Assert.Equal(165, byBranch[0].TotalTokens);
             Assert.Equal(UsagePrecision.Estimated, byBranch[0].Precision);
         }

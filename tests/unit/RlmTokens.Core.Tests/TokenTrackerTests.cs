@@ -17,7 +17,7 @@ namespace RlmTokens.Core.Tests
             Outcome<TokenEstimateRecord> r = t.AddEstimate(new EstimateRequest { Operation = OperationKind.Subagent, SubagentType = "coder" });
 
             Assert.Empty(r.Problems);
-            Assert.Equal(12000, r.Value.TokensAdded);
+            Assert.Equal(12000, r.Value.TotalTokens);
             TokenSessionSummary s = t.GetSessionSummary()!;
             Assert.Equal(7200, s.InputTokens);
             Assert.Equal(4800, s.OutputTokens);
@@ -105,7 +105,7 @@ namespace RlmTokens.Core.Tests
             Outcome<System.Collections.Generic.IReadOnlyList<TokenUsageDay>> h = t.GetHistory(new DateTime(2026, 11, 14), new DateTime(2026, 11, 20));
 
             Assert.Empty(h.Problems);
-            Assert.Equal(new[] { new DateTime(2026, 11, 17), new DateTime(2026, 11, 18) }, h.Value.Select(d => d.Date).ToArray());
+            Assert.Equal(new[] { new UsageDate(2026, 11, 17), new UsageDate(2026, 11, 18) }, h.Value.Select(d => d.Date).ToArray());
             Assert.Equal(UsagePrecision.Mixed, h.Value[0].Precision);
             Assert.Equal(92222, h.Value[1].TotalTokens);
             Assert.Equal(0.83m, h.Value[1].CostUsd);

@@ -83,9 +83,9 @@ namespace RlmTokens.Cmdlets.Tests.Ledger
             + " -User " + (machineA ? "ann" : "bob") + " -Machine " + (machineA ? "box-a" : "box-b")
             + " -NoCache -BatchSize " + batchSize + " | Format-Table -AutoSize | Out-String -Width 200";
 
-        public static void AssertEqualTotals(Dictionary<string, long> expected, IEnumerable<PSObject> groups, string what)
+        public static void AssertEqualTotals(Dictionary<string, long> expected, IEnumerable<PSObject> groups, string key, string what)
         {
-            var actual = groups.ToDictionary(g => (string)g.Properties["Key"].Value, g => (long)g.Properties["TotalTokens"].Value);
+            var actual = groups.ToDictionary(g => (string)g.Properties[key].Value, g => (long)g.Properties["TotalTokens"].Value);
             Assert.True(expected.OrderBy(k => k.Key).SequenceEqual(actual.OrderBy(k => k.Key)),
                 what + ": expected " + string.Join(", ", expected.OrderBy(k => k.Key)) + " but the ledger has " + string.Join(", ", actual.OrderBy(k => k.Key)));
         }

@@ -40,9 +40,9 @@ namespace RlmTokens.Cmdlets.Tests.Ledger
                 Assert.True(again.ExitCode == 0, again.Stdout + again.Stderr);
             }
 
-            LedgerScenario.AssertEqualTotals(scenario.Expected(e => e.User), ps.RunClean("Get-TokenUsage " + target + " -GroupBy User"), "per user");
-            LedgerScenario.AssertEqualTotals(scenario.Expected(e => e.Branch), ps.RunClean("Get-TokenUsage " + target + " -GroupBy Branch"), "per branch");
-            LedgerScenario.AssertEqualTotals(scenario.Expected(e => e.Model), ps.RunClean("Get-TokenUsage " + target + " -GroupBy Model"), "per model");
+            LedgerScenario.AssertEqualTotals(scenario.Expected(e => e.User), ps.RunClean("Get-TokenUsage " + target + " -GroupBy User"), "User", "per user");
+            LedgerScenario.AssertEqualTotals(scenario.Expected(e => e.Branch), ps.RunClean("Get-TokenUsage " + target + " -GroupBy Branch"), "Branch", "per branch");
+            LedgerScenario.AssertEqualTotals(scenario.Expected(e => e.Model), ps.RunClean("Get-TokenUsage " + target + " -GroupBy Model"), "Model", "per model");
             Assert.Equal(scenario.ExpectedTotal, ps.RunClean("Get-TokenUsage " + target + " -GroupBy Month").Sum(g => (long)g.Properties["TotalTokens"].Value));
 
             // A last run adds nothing and says so.
@@ -62,10 +62,10 @@ namespace RlmTokens.Cmdlets.Tests.Ledger
             Assert.Equal(20, first.Added);
             var second = ps.RunClean("Sync-TokenUsage " + target + " -InputFile ./rows.jsonl").Select(o => (LedgerSyncResult)o.BaseObject).Single();
             Assert.Equal((0L, 20L), (second.Added, second.Skipped));
-            var a = ps.RunClean("Get-TokenUsage " + source + " -GroupBy Model | ForEach-Object { '{0}={1}/{2}' -f $_.Key, $_.TotalTokens, $_.CostUsd }").Select(o => o.ToString());
-            var b = ps.RunClean("Get-TokenUsage " + target + " -GroupBy Model | ForEach-Object { '{0}={1}/{2}' -f $_.Key, $_.TotalTokens, $_.CostUsd }").Select(o => o.ToString());
+            var a = ps.RunClean("Get-TokenUsage " + source + " -GroupBy Model | ForEach-Object { '{0}={1}/{2}' -f $_.Model, $_.TotalTokens, $_.CostUsd }").Select(o => o.ToString());
+            var b = ps.RunClean("Get-TokenUsage " + target + " -GroupBy Model | ForEach-Object { '{0}={1}/{2}' -f $_.Model, $_.TotalTokens, $_.CostUsd }").Select(o => o.ToString());
             Assert.Equal(a, b);
-            Assert.Contains(ps.RunClean("Get-TokenUsage " + target + " -GroupBy User").Select(o => (string)o.Properties["Key"].Value), k => k == "ann");
+            Assert.Contains(ps.RunClean("Get-TokenUsage " + target + " -GroupBy User").Select(o => (string)o.Properties["User"].Value), k => k == "ann");
         }
     }
 
@@ -105,7 +105,7 @@ namespace RlmTokens.Cmdlets.Tests.Ledger
             using var ps = new PowerShellHost(_ws.Root);
             Dictionary<string, (long Tokens, decimal Cost)> expected = ps.RunClean("Get-TokenUsage -Transcript -TranscriptRoot $args[0] -GroupBy Cli -NoCache", home)
                 .Select(o => (TranscriptUsageRow)o.BaseObject)
-                .ToDictionary(r => r.Key == "Claude" ? "claude-code" : r.Key.ToLowerInvariant(), r => (r.TotalTokens, Math.Round((decimal)r.CostUsd!.Value, 6)));
+                .ToDictionary(r => r.GroupKey == "Claude" ? "claude-code" : r.GroupKey.ToLowerInvariant(), r => (r.TotalTokens, Math.Round((decimal)r.CostUsd!.Value, 6)));
             Assert.Equal(4, expected.Count);
 
             for (int run = 0; run < 2; run++)
@@ -115,7 +115,7 @@ namespace RlmTokens.Cmdlets.Tests.Ledger
                 Assert.Equal(run == 0 ? 0 : results.Single().Read, results.Single().Skipped);
             }
             Dictionary<string, (long Tokens, decimal Cost)> ledger = ps.RunClean("Get-TokenUsage -Ledger ./team.db -GroupBy Agent")
-                .ToDictionary(o => (string)o.Properties["Key"].Value, o => ((long)o.Properties["TotalTokens"].Value, Math.Round((decimal)o.Properties["CostUsd"].Value, 6)));
+                .ToDictionary(o => (string)o.Properties["Agent"].Value, o => ((long)o.Properties["TotalTokens"].Value, Math.Round((decimal)o.Properties["CostUsd"].Value, 6)));
             Assert.Equal(expected.OrderBy(kv => kv.Key, StringComparer.Ordinal), ledger.OrderBy(kv => kv.Key, StringComparer.Ordinal));
             // -Agent takes the names Get-TokenUsage -Transcript takes.
             Assert.Equal(expected["codex"].Tokens, ps.RunClean("Get-TokenUsage -Ledger ./team.db -GroupBy Agent -Agent Codex").Select(o => (long)o.Properties["TotalTokens"].Value).Single());

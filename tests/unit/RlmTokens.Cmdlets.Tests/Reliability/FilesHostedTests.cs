@@ -209,7 +209,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
 
             Assert.Empty(ps.Errors);
             Assert.Equal(10, row.InputTokens);
-            Assert.Equal(1, row.Responses);
+            Assert.Equal(1, row.RecordCount);
             Assert.Contains(ps.Warnings, w => w.Message.Contains(fifo, StringComparison.Ordinal));
         }
 

@@ -50,7 +50,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
             using var ps = new PowerShellHost(runner.Workspace);
             List<TranscriptUsageRow> rows = ps.RunAs<TranscriptUsageRow>("Get-TokenUsage -Transcript -TranscriptRoot $args[0] -GroupBy Session -NoCache", Path.Combine(runner.Folder, "claude"));
             Assert.Empty(ps.Errors);
-            return Assert.Single(rows, r => r.Key == claudeSessionId);
+            return Assert.Single(rows, r => r.GroupKey == claudeSessionId);
         }
 
         private static List<JsonElement> DailyEntries(TempWorkspace ws) =>

@@ -103,7 +103,7 @@ namespace RlmTokens.Core.Tests.Agents
             AgentReadResult r = ReadFixture(AgentKind.Codex, AgentKind.Gemini, AgentKind.OpenCode);
             TranscriptReportResult report = TranscriptReport.Build(r.Entries, new TranscriptUsageQuery { GroupBy = UsageGrouping.Cli, TimeZone = TimeZoneInfo.Utc }, PriceTable.BuiltIn);
 
-            Assert.Equal(new[] { "Codex", "Gemini", "OpenCode" }, report.Rows.Select(x => x.Key));
+            Assert.Equal(new[] { "Codex", "Gemini", "OpenCode" }, report.Rows.Select(x => x.GroupKey));
             // Codex (gpt-5 and gpt-5-codex: $1.25 in, $0.125 cached, $10 out per million):
             // 0.0045 + 0.003125 + 0.0046875 + 0.0016875 + 0.000625.
             TranscriptUsageRow codex = report.Rows[0];

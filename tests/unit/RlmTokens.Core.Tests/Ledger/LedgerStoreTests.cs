@@ -71,7 +71,7 @@ namespace RlmTokens.Core.Tests.Ledger
             LedgerSyncResult second = s.Write(LedgerSource.CostCapture, "test", new[] { Row("b", t0.AddHours(1), 25, 0.3m), Row("a", t0, 99, 9m) }, 1, false, default);
             Assert.Equal((0L, 1L, 1L), (second.Added, second.Updated, second.Skipped));
             LedgerUsageGroup total = s.Report(new LedgerFilter(), UsageGrouping.User).Single();
-            Assert.Equal((35L, 0.4m, 2L), (total.TotalTokens, total.CostUsd, total.Rows));
+            Assert.Equal((35L, 0.4m, 2L), (total.TotalTokens, total.CostUsd, total.RecordCount));
         }
 
         [Fact]
@@ -85,7 +85,7 @@ namespace RlmTokens.Core.Tests.Ledger
                 Row("e1", t0, 7000, 3m, "S1", LedgerSource.Estimate), Row("c1", t0, 9000, 4m, "S2", LedgerSource.CostCapture),
                 Row("e2", t0, 8000, 2m, "S2", LedgerSource.Estimate), Row("l1", t0, 5, 0.01m),
             }, 100, false, default);
-            var bySession = s.Report(new LedgerFilter(), UsageGrouping.Session).ToDictionary(g => g.Key, g => g.TotalTokens);
+            var bySession = s.Report(new LedgerFilter(), UsageGrouping.Session).ToDictionary(g => g.GroupKey, g => g.TotalTokens);
             Assert.Equal(new Dictionary<string, long> { ["(none)"] = 5, ["S1"] = 150, ["S2"] = 9000 }, bySession);
             Assert.Equal(6, s.ReadRows(new LedgerFilter()).Count());
         }

@@ -189,7 +189,7 @@ namespace RlmTokens.Core.Tests.Sessions
 
             TokenEstimateRecord r = ws.Tracker(T0).AddEstimate(request).Value;
 
-            Assert.Equal((UsagePrecision.Exact, 30930L, 394L, 31324L), (r.Precision, r.InputTokens, r.OutputTokens, r.TokensAdded));
+            Assert.Equal((UsagePrecision.Exact, 30930L, 394L, 31324L), (r.Precision, r.InputTokens, r.OutputTokens, r.TotalTokens));
             Assert.Equal(31324, ws.Tracker(T0).GetSessionSummary()!.TotalTokens);
         }
 

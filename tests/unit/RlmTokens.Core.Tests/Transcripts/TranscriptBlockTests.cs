@@ -39,7 +39,7 @@ namespace RlmTokens.Core.Tests.Transcripts
             Assert.Equal(60, active.TokensPerMinute);
             Assert.Equal(14_400, active.ProjectedTokens);
             // $0.027 in 30 minutes: $0.054 an hour, $0.027 + 7 x $0.027 by the end.
-            Assert.Equal(0.054m, active.CostPerHour!.Value, 9);
+            Assert.Equal(0.054m, active.CostPerHourUsd!.Value, 9);
             Assert.Equal(0.216m, active.ProjectedCostUsd!.Value, 9);
             Assert.Null(active.TokenLimit);
         }
@@ -58,7 +58,7 @@ namespace RlmTokens.Core.Tests.Transcripts
             number.TokenLimit = 10_000;
             number.ActiveOnly = true;
             TranscriptUsageRow only = Assert.Single(TranscriptReport.Build(Entries, number, PriceTable.BuiltIn).Rows);
-            Assert.Equal(("2026-09-01 14:00", 18.0, 144.0), (only.Key, only.PercentOfLimit!.Value, only.ProjectedPercentOfLimit!.Value));
+            Assert.Equal(("2026-09-01 14:00", 18.0, 144.0), (only.GroupKey, only.PercentOfLimit!.Value, only.ProjectedPercentOfLimit!.Value));
         }
 
         [Fact]

@@ -34,8 +34,8 @@ namespace RlmTokens.Core.Tests.Transcripts
                 E("2026-09-01T23:30:00Z"),                               // gap > 5h: new block at 23:00
             };
             TranscriptReportResult r = TranscriptReport.Build(entries, new TranscriptUsageQuery { GroupBy = UsageGrouping.Block, TimeZone = TimeZoneInfo.Utc }, PriceTable.BuiltIn);
-            Assert.Equal(new[] { "2026-09-01 10:00", "2026-09-01 15:00", "2026-09-01 23:00" }, r.Rows.Select(x => x.Key));
-            Assert.Equal(2, r.Rows[0].Responses);
+            Assert.Equal(new[] { "2026-09-01 10:00", "2026-09-01 15:00", "2026-09-01 23:00" }, r.Rows.Select(x => x.GroupKey));
+            Assert.Equal(2, r.Rows[0].RecordCount);
             Assert.Equal(new DateTime(2026, 9, 1, 15, 0, 0), r.Rows[0].End);
         }
 
@@ -46,11 +46,11 @@ namespace RlmTokens.Core.Tests.Transcripts
             UsageEntry[] entries = { E("2026-09-01T14:00:00Z"), E("2026-09-01T16:00:00Z") }; // 23:00 and 01:00 in Tokyo
             Assert.Single(TranscriptReport.Build(entries, new TranscriptUsageQuery { TimeZone = TimeZoneInfo.Utc }, PriceTable.BuiltIn).Rows);
             TranscriptReportResult r = TranscriptReport.Build(entries, new TranscriptUsageQuery { TimeZone = tokyo }, PriceTable.BuiltIn);
-            Assert.Equal(new[] { "2026-09-01", "2026-09-02" }, r.Rows.Select(x => x.Key));
+            Assert.Equal(new[] { "2026-09-01", "2026-09-02" }, r.Rows.Select(x => x.GroupKey));
             TranscriptUsageQuery since = new TranscriptUsageQuery { TimeZone = tokyo, Since = new DateTime(2026, 9, 2) };
-            Assert.Equal("2026-09-02", TranscriptReport.Build(entries, since, PriceTable.BuiltIn).Rows.Single().Key);
+            Assert.Equal("2026-09-02", TranscriptReport.Build(entries, since, PriceTable.BuiltIn).Rows.Single().GroupKey);
             TranscriptUsageQuery until = new TranscriptUsageQuery { TimeZone = tokyo, Until = new DateTime(2026, 9, 1) };
-            Assert.Equal("2026-09-01", TranscriptReport.Build(entries, until, PriceTable.BuiltIn).Rows.Single().Key);
+            Assert.Equal("2026-09-01", TranscriptReport.Build(entries, until, PriceTable.BuiltIn).Rows.Single().GroupKey);
         }
 
         [Fact]
@@ -62,15 +62,15 @@ namespace RlmTokens.Core.Tests.Transcripts
                 E("2026-10-01T12:00:00Z", sidechain: true, agent: "a1"),
             };
             TranscriptUsageQuery week = new TranscriptUsageQuery { GroupBy = UsageGrouping.Week, TimeZone = TimeZoneInfo.Utc };
-            Assert.Equal(new[] { "2026-08-31", "2026-09-07", "2026-09-28" }, TranscriptReport.Build(entries, week, PriceTable.BuiltIn).Rows.Select(x => x.Key));
+            Assert.Equal(new[] { "2026-08-31", "2026-09-07", "2026-09-28" }, TranscriptReport.Build(entries, week, PriceTable.BuiltIn).Rows.Select(x => x.GroupKey));
             TranscriptUsageQuery month = new TranscriptUsageQuery { GroupBy = UsageGrouping.Month, TimeZone = TimeZoneInfo.Utc };
-            Assert.Equal(new[] { "2026-09", "2026-10" }, TranscriptReport.Build(entries, month, PriceTable.BuiltIn).Rows.Select(x => x.Key));
+            Assert.Equal(new[] { "2026-09", "2026-10" }, TranscriptReport.Build(entries, month, PriceTable.BuiltIn).Rows.Select(x => x.GroupKey));
             TranscriptUsageQuery agent = new TranscriptUsageQuery { GroupBy = UsageGrouping.Agent, TimeZone = TimeZoneInfo.Utc };
-            Assert.Equal(new[] { "main", "a1" }, TranscriptReport.Build(entries, agent, PriceTable.BuiltIn).Rows.Select(x => x.Key));
+            Assert.Equal(new[] { "main", "a1" }, TranscriptReport.Build(entries, agent, PriceTable.BuiltIn).Rows.Select(x => x.GroupKey));
             TranscriptUsageQuery project = new TranscriptUsageQuery { GroupBy = UsageGrouping.Project, TimeZone = TimeZoneInfo.Utc };
             project.Projects.Add("*DEV-B");
             TranscriptUsageRow only = TranscriptReport.Build(entries, project, PriceTable.BuiltIn).Rows.Single();
-            Assert.Equal("-home-dev-b", only.Key);
+            Assert.Equal("-home-dev-b", only.GroupKey);
             Assert.Equal("-home-dev-b", only.Project);
             Assert.Equal(UsagePrecision.Exact, only.Precision);
             Assert.Equal(1110, only.TotalTokens);

@@ -9,13 +9,14 @@ namespace RlmTokens
         /// <summary>The rows summed.</summary>
         public long RowCount { get; set; }
 
-        public long InputTokens { get; set; }
+        /// <summary>The split of the tokens: each null unless every row has it (daily history rows carry totals only), so a total never shows 0 for a figure it does not know.</summary>
+        public long? InputTokens { get; set; }
 
-        public long OutputTokens { get; set; }
+        public long? OutputTokens { get; set; }
 
-        public long CacheCreationTokens { get; set; }
+        public long? CacheCreationTokens { get; set; }
 
-        public long CacheReadTokens { get; set; }
+        public long? CacheReadTokens { get; set; }
 
         public long TotalTokens { get; set; }
 

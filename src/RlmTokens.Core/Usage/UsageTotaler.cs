@@ -29,35 +29,38 @@ namespace RlmTokens.Usage
                 throw new InvalidArgumentException("NotAUsageRow", row,
                     string.Format(CultureInfo.CurrentCulture, Resources.Messages.NotAUsageRow, row));
             }
-            long[] tokens = new long[TokenColumns.Length];
+            // A split column (input, output, cache) that a row lacks is unknown for the total from then on.
+            long?[] tokens = new long?[TokenColumns.Length];
             for (int i = 0; i < TokenColumns.Length; i++)
             {
-                tokens[i] = Count(valueOf(TokenColumns[i]), TokenColumns[i], row);
+                object? value = has(TokenColumns[i]) ? valueOf(TokenColumns[i]) : null;
+                tokens[i] = value is null ? null : Count(value, TokenColumns[i], row);
             }
             bool hasCost = has("CostUsd");
             decimal? cost = hasCost ? Money(valueOf("CostUsd"), row) : null;
             UsagePrecision? precision = has("Precision") ? PrecisionOf(valueOf("Precision"), row) : null;
             // All sums first, then the total: a refused row leaves it as it was.
-            long input, output, cacheCreation, cacheRead, all;
+            long?[] sums = new long?[TokenColumns.Length];
             decimal? money = _total.CostUsd;
+            bool first = _total.RowCount == 0;
             try
             {
                 checked
                 {
-                    input = _total.InputTokens + tokens[0];
-                    output = _total.OutputTokens + tokens[1];
-                    cacheCreation = _total.CacheCreationTokens + tokens[2];
-                    cacheRead = _total.CacheReadTokens + tokens[3];
-                    all = _total.TotalTokens + tokens[4];
+                    for (int i = 0; i < TokenColumns.Length - 1; i++)
+                    {
+                        sums[i] = tokens[i] is long n && (first || Split(i) is not null) ? (Split(i) ?? 0) + n : null;
+                    }
+                    sums[4] = _total.TotalTokens + (tokens[4] ?? 0);
                     if (cost is decimal c) { money = (money ?? 0m) + c; }
                 }
             }
             catch (OverflowException) { throw Numbers.OutOfRange(row, "token counts"); }
-            _total.InputTokens = input;
-            _total.OutputTokens = output;
-            _total.CacheCreationTokens = cacheCreation;
-            _total.CacheReadTokens = cacheRead;
-            _total.TotalTokens = all;
+            _total.InputTokens = sums[0];
+            _total.OutputTokens = sums[1];
+            _total.CacheCreationTokens = sums[2];
+            _total.CacheReadTokens = sums[3];
+            _total.TotalTokens = sums[4]!.Value;
             _total.CostUsd = money;
             if (hasCost && cost is null) { _total.CostKnown = false; }
             if (precision is UsagePrecision p)
@@ -67,11 +70,18 @@ namespace RlmTokens.Usage
             _total.RowCount++;
         }
 
-        private static long Count(object? value, string column, object row)
+        private long? Split(int column) => column switch
+        {
+            0 => _total.InputTokens,
+            1 => _total.OutputTokens,
+            2 => _total.CacheCreationTokens,
+            _ => _total.CacheReadTokens,
+        };
+
+        private static long Count(object value, string column, object row)
         {
             switch (value)
             {
-                case null: return 0;
                 case long l when l >= 0: return l;
                 case int i when i >= 0: return i;
                 case decimal d when d >= 0 && d <= long.MaxValue && d == decimal.Truncate(d): return (long)d;

@@ -20,6 +20,8 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.Equal(7, total.RowCount);
             Assert.Equal(days.Sum(d => d.TotalTokens), total.TotalTokens);
             Assert.Equal(4_253_333, total.TotalTokens);
+            // Daily rows carry no split: the total shows it as unknown, not as 0 input and 0 output.
+            Assert.Equal(new long?[] { null, null, null, null }, new[] { total.InputTokens, total.OutputTokens, total.CacheCreationTokens, total.CacheReadTokens });
             Assert.Equal(38.28m, decimal.Round(total.CostUsd!.Value, 2));
             Assert.Equal(UsagePrecision.Estimated, total.Precision);
         }

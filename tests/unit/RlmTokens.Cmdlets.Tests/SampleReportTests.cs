@@ -18,7 +18,7 @@ namespace RlmTokens.Cmdlets.Tests
             Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
             Assert.Contains("SESSION-2026-11-23-091500", r.Stdout);
             // Each report ends with its total (Measure-TokenUsage), under a "Total" heading.
-            Assert.Matches(@"Total: 7 rows\s+InputTokens[^\n]*\n[- ]+\n\s+0\s+0\s+0\s+4,253,333\s+38\.28 Estimated", r.Stdout.Replace("\r", string.Empty));
+            Assert.Matches(@"Total: 7 rows\s+InputTokens[^\n]*\n[- ]+\n\s+4,253,333\s+38\.28 Estimated", r.Stdout.Replace("\r", string.Empty));
             Assert.Matches(@"Total: 4 rows\s+InputTokens[^\n]*\n[- ]+\n\s+3,466\s+8,076\s+518,573\s+579,014\s+0\.52 Exact", r.Stdout.Replace("\r", string.Empty));
             Assert.Contains("claude-sonnet-4-6", r.Stdout);
             Assert.Contains("Monthly", r.Stdout);

@@ -23,10 +23,14 @@ namespace RlmTokens.Core.Tests.Usage
             var t = new UsageTotaler();
             Add(t, Row(100, 0.1, UsagePrecision.Exact, input: 40, cacheRead: 60));
             Add(t, Row(200, 0.2m, "Exact"));
-            Add(t, new Dictionary<string, object?> { ["TotalTokens"] = "300" }); // no cost, no precision: neither changes
+            Assert.Equal((2L, 40L, 60L, 300L), (t.Total.RowCount, t.Total.InputTokens, t.Total.CacheReadTokens, t.Total.TotalTokens));
+            // No cost, no precision: neither changes; no split (a daily history row): the split is unknown, not 0.
+            Add(t, new Dictionary<string, object?> { ["TotalTokens"] = "300" });
 
             TokenUsageTotal total = t.Total;
-            Assert.Equal((3L, 40L, 60L, 600L), (total.RowCount, total.InputTokens, total.CacheReadTokens, total.TotalTokens));
+            Assert.Equal((3L, null, null, 600L), (total.RowCount, total.InputTokens, total.CacheReadTokens, total.TotalTokens));
+            Assert.Null(total.OutputTokens);
+            Assert.Null(total.CacheCreationTokens);
             Assert.Equal(0.3m, total.CostUsd); // decimal: no 0.30000000000000004
             Assert.True(total.CostKnown);
             Assert.Equal(UsagePrecision.Exact, total.Precision);

@@ -12,7 +12,7 @@ namespace RlmTokens.Cmdlets
     /// Adds one operation's token estimate to RLM/progress/token-usage/token-estimates.json: the
     /// replacement for RLM's estimate-tokens.ps1, from parameters or from a Claude Code hook's JSON.
     /// </summary>
-    [Cmdlet(VerbsCommon.Add, "TokenEstimate", SupportsShouldProcess = true, DefaultParameterSetName = HookSet)]
+    [Cmdlet(VerbsCommon.Add, "TokenEstimate", SupportsShouldProcess = true, DefaultParameterSetName = HookSet, HelpUri = ProjectLinks.HelpPages + "Add-TokenEstimate.md")]
     [OutputType(typeof(TokenEstimateRecord))]
     public sealed class AddTokenEstimateCommand : RlmTokensCmdlet
     {

@@ -14,7 +14,7 @@ namespace RlmTokens.Cmdlets
     /// rating, tasks above target, low cache reads, expensive models on small turns, frequent compactions,
     /// estimate-vs-exact variance): the replacement for token-tracker.sh optimize.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TokenOptimization")]
+    [Cmdlet(VerbsCommon.Get, "TokenOptimization", HelpUri = ProjectLinks.HelpPages + "Get-TokenOptimization.md")]
     [OutputType(typeof(TokenOptimizationFinding))]
     public sealed class GetTokenOptimizationCommand : RlmTokensCmdlet
     {

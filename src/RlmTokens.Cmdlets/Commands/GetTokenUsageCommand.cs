@@ -10,7 +10,7 @@ namespace RlmTokens.Cmdlets
     /// Shows token usage: every open session (default; exact when its transcript was counted), the latest one's operations (-Detailed),
     /// or one row per day from the daily files (-History): the replacement for show-token-usage.ps1.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TokenUsage", DefaultParameterSetName = SessionSet)]
+    [Cmdlet(VerbsCommon.Get, "TokenUsage", DefaultParameterSetName = SessionSet, HelpUri = ProjectLinks.HelpPages + "Get-TokenUsage.md")]
     [OutputType(typeof(TokenSessionSummary), ParameterSetName = new[] { SessionSet })]
     [OutputType(typeof(TokenEstimateRecord), ParameterSetName = new[] { DetailedSet })]
     [OutputType(typeof(TokenUsageDay), ParameterSetName = new[] { HistorySet })]

@@ -17,7 +17,7 @@ namespace RlmTokens.Cmdlets
     /// open sessions stay open. From parameters (default: the most recently active open session), or
     /// from the hook's JSON on the pipeline (session_id, transcript_path, reason).
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Stop, "TokenSession", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Stop, "TokenSession", SupportsShouldProcess = true, HelpUri = ProjectLinks.HelpPages + "Stop-TokenSession.md")]
     [OutputType(typeof(TokenSessionRecord))]
     public sealed class StopTokenSessionCommand : RlmTokensCmdlet
     {

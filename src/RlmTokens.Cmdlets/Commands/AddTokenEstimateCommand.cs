@@ -19,8 +19,9 @@ namespace RlmTokens.Cmdlets
         private const string ParametersSet = "Parameters";
         private const string HookSet = "Hook";
 
-        /// <summary>read, write, edit, subagent or tool.</summary>
+        /// <summary>read, write, edit, subagent or tool (the set refuses Unknown, so Tab offers only these).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParametersSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateSet("Read", "Write", "Edit", "Subagent", "Tool", IgnoreCase = true)]
         public OperationKind Operation { get; set; }
 
         /// <summary>The file read, written or edited; its size on disk is used when -FileSize is 0 or absent.</summary>
@@ -67,12 +68,6 @@ namespace RlmTokens.Cmdlets
                 return;
             }
 
-            if (Operation == OperationKind.Unknown)
-            {
-                WriteError(ErrorRecords.Create("UnknownOperation", ErrorCategory.InvalidArgument, Operation,
-                    string.Format(CultureInfo.CurrentCulture, Strings.UnknownOperation, Operation)));
-                return;
-            }
             var request = new EstimateRequest
             {
                 Operation = Operation,

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using RlmTokens.Cmdlets.Completion;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
 using RlmTokens.Optimization;
@@ -39,6 +40,7 @@ namespace RlmTokens.Cmdlets
         /// <summary>Wildcard patterns of expensive models (default: *opus*).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string[] ExpensiveModel { get; set; } = { "*opus*" };
 
         /// <summary>A session with at least this many compactions is reported.</summary>

@@ -59,6 +59,7 @@ namespace RlmTokens.Cmdlets
         /// <summary>Only these projects (wildcards).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string[]? Project { get; set; }
 
         /// <summary>The time zone of "today", "this month" and the times shown. Default: local.</summary>

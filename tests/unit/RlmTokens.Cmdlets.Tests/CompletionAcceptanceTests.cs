@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Management.Automation;
 
@@ -15,20 +14,9 @@ namespace RlmTokens.Cmdlets.Tests
         private const string Transcript = "Get-TokenUsage -Transcript -TranscriptRoot ./transcripts -NoCache";
         private const string Ledger = "Get-TokenUsage -Ledger ./team.db";
 
-        private static List<string> Complete(PowerShellHost ps, string input)
-        {
-            PSObject result = Assert.Single(ps.RunClean("TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length", input));
-            var completion = Assert.IsType<CommandCompletion>(result.BaseObject);
-            return completion.CompletionMatches.Select(m => m.CompletionText).ToList();
-        }
+        private static List<string> Complete(PowerShellHost ps, string input) => CompletionTests.Complete(ps, input);
 
-        private static TempWorkspace SampleWorkspace()
-        {
-            var ws = new TempWorkspace(withRlm: false);
-            ws.CopyFrom(Repo.Samples);
-            ws.Write("RLM/tasks/active/TASK-015.md", "# TASK-015\n");
-            return ws;
-        }
+        private static TempWorkspace SampleWorkspace() => CompletionTests.SampleWorkspace();
 
         // command (the parameter set chosen), parameter, the word typed so far, what else the call needs.
         public static IEnumerable<object[]> Cases() => new[]

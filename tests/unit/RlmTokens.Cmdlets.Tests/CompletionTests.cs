@@ -15,15 +15,16 @@ namespace RlmTokens.Cmdlets.Tests
             "[ArgumentCompleter([RlmTokens.Cmdlets.Completion.SessionIdCompleter])] [string] $SessionId, " +
             "[string] $Path) }";
 
-        private static List<string> Complete(PowerShellHost ps, string input)
+        /// <summary>What Tab offers at the end of <paramref name="input"/> (TabExpansion2, as the console calls it).</summary>
+        internal static List<string> Complete(PowerShellHost ps, string input)
         {
-            PSObject result = Assert.Single(ps.RunClean(
-                "[System.Management.Automation.CommandCompletion]::CompleteInput($args[0], $args[0].Length, $null)", input));
+            PSObject result = Assert.Single(ps.RunClean("TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length", input));
             var completion = Assert.IsType<CommandCompletion>(result.BaseObject);
             return completion.CompletionMatches.Select(m => m.CompletionText).ToList();
         }
 
-        private static TempWorkspace SampleWorkspace()
+        /// <summary>A copy of samples/ with two task files.</summary>
+        internal static TempWorkspace SampleWorkspace()
         {
             var ws = new TempWorkspace(withRlm: false);
             ws.CopyFrom(Repo.Samples);

@@ -28,6 +28,12 @@ public sealed class RlmHelpBuilder : Task
     [Required]
     public string AboutFolder { get; set; }
 
+    /// <summary>The project's home (Directory.Build.props ProjectUri): a related link to a page beside the cmdlet's
+    /// (<c>Get-TokenUsage.md</c>) becomes <c>&lt;ProjectUri&gt;/blob/main/docs/help/Get-TokenUsage.md</c>, an address
+    /// Get-Help -Online can open.</summary>
+    [Required]
+    public string ProjectUri { get; set; }
+
     public override bool Execute()
     {
         try
@@ -49,7 +55,7 @@ public sealed class RlmHelpBuilder : Task
                 {
                     continue; // the module page (RlmTokens.md) has no MAML counterpart
                 }
-                commands.Add(Maml.Command(page));
+                commands.Add(Maml.Command(page, ProjectUri.TrimEnd('/') + "/blob/main/docs/help/"));
             }
             var doc = new XDocument(new XDeclaration("1.0", "utf-8", null),
                 new XElement(Maml.Msh + "helpItems", new XAttribute("schema", "maml"),
@@ -530,7 +536,7 @@ internal static class Maml
     public static readonly XNamespace C = "http://schemas.microsoft.com/maml/dev/command/2004/10";
     public static readonly XNamespace D = "http://schemas.microsoft.com/maml/dev/2004/10";
 
-    public static XElement Command(HelpPage page)
+    public static XElement Command(HelpPage page, string helpPages)
     {
         int dash = page.Name.IndexOf('-');
         var command = new XElement(C + "command",
@@ -546,7 +552,7 @@ internal static class Maml
             new XElement(C + "returnValues", page.Outputs.Select(t => new XElement(C + "returnValue", TypeOf(t.Name), Description(t.Description)))),
             new XElement(M + "alertSet", new XElement(M + "alert", Paras(page.Notes))),
             new XElement(C + "examples", page.Examples.Select(Example)),
-            new XElement(C + "relatedLinks", Links(page)));
+            new XElement(C + "relatedLinks", Links(page, helpPages)));
         return command;
     }
 
@@ -612,7 +618,7 @@ internal static class Maml
             new XElement(D + "code", x.Code),
             new XElement(D + "remarks", Paras(x.Remarks)));
 
-    private static IEnumerable<XElement> Links(HelpPage page)
+    private static IEnumerable<XElement> Links(HelpPage page, string helpPages)
     {
         if (!string.IsNullOrEmpty(page.OnlineVersion))
         {
@@ -620,10 +626,10 @@ internal static class Maml
         }
         foreach (KeyValuePair<string, string> l in page.Links)
         {
-            // A page beside this one (Get-TokenUsage.md) is no address Get-Help -Online could open: Get-Help shows the
-            // name alone, as it does for the built-in cmdlets' related commands.
+            // A page beside this one (Get-TokenUsage.md) is published at the same place as this page: link its address.
             bool url = l.Value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || l.Value.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-            yield return Link(l.Key, url ? l.Value : "");
+            bool sibling = !url && l.Value.EndsWith(".md", StringComparison.OrdinalIgnoreCase) && l.Value.IndexOfAny(new[] { '/', '\\' }) < 0;
+            yield return Link(l.Key, url ? l.Value : sibling ? helpPages + l.Value : "");
         }
     }
 

@@ -11,6 +11,8 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('RlmTokens.format.ps1xml')
+    # ProjectUri and HelpInfoURI are stamped from Directory.Build.props's ProjectUri when the module is staged.
+    HelpInfoURI          = 'https://github.com/rlmtokens/RlmTokens/releases/latest/download/'
     CmdletsToExport      = @(
         'Add-TokenEstimate'
         'Add-TokenUsage'
@@ -39,6 +41,7 @@
         PSData = @{
             Tags         = @('Claude', 'ClaudeCode', 'RLM', 'Tokens', 'Cost', 'Budget', 'AI', 'PSEdition_Core', 'Windows', 'Linux', 'macOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/rlmtokens/RlmTokens'
             ReleaseNotes = 'See CHANGELOG.md.'
         }
     }

@@ -56,9 +56,9 @@ Describe 'Add-TokenEstimate' {
             (Get-EstimatesJson $root).operations.tool_calls | Should -Be 1
         }
 
-        It 'rejects the Unknown operation with UnknownOperation' {
+        It 'rejects the Unknown operation with ParameterArgumentValidationError' {
             { Add-TokenEstimate -Path $root -Operation Unknown -ErrorAction Stop } |
-                Should -Throw -ErrorId 'UnknownOperation,RlmTokens.Cmdlets.AddTokenEstimateCommand'
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,RlmTokens.Cmdlets.AddTokenEstimateCommand'
         }
 
         It 'reports a missing workspace with WorkspaceNotFound' {

@@ -12,15 +12,21 @@ namespace RlmTokens.Cmdlets
     /// Adds one operation's token estimate to RLM/progress/token-usage/token-estimates.json: the
     /// replacement for RLM's estimate-tokens.ps1, from parameters or from a Claude Code hook's JSON.
     /// </summary>
-    [Cmdlet(VerbsCommon.Add, "TokenEstimate", SupportsShouldProcess = true, DefaultParameterSetName = HookSet)]
+    [Cmdlet(VerbsCommon.Add, "TokenEstimate", SupportsShouldProcess = true, DefaultParameterSetName = ParametersSet, HelpUri = ProjectLinks.HelpPages + "Add-TokenEstimate.md")]
     [OutputType(typeof(TokenEstimateRecord))]
     public sealed class AddTokenEstimateCommand : RlmTokensCmdlet
     {
         private const string ParametersSet = "Parameters";
         private const string HookSet = "Hook";
 
-        /// <summary>read, write, edit, subagent or tool.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParametersSet, ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// read, write, edit, subagent or tool (the set refuses Unknown, so Tab offers only these). Required, but checked in
+        /// ProcessRecord rather than declared Mandatory: with a mandatory by-property-name parameter in the default set,
+        /// PowerShell would no longer bind a piped hook document (a string) to -HookInput, and with the Hook set as default it
+        /// bound a piped estimate record to -HookInput as text instead of to these parameters by name.
+        /// </summary>
+        [Parameter(Position = 0, ParameterSetName = ParametersSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateSet("Read", "Write", "Edit", "Subagent", "Tool", IgnoreCase = true)]
         public OperationKind Operation { get; set; }
 
         /// <summary>The file read, written or edited; its size on disk is used when -FileSize is 0 or absent.</summary>
@@ -67,10 +73,9 @@ namespace RlmTokens.Cmdlets
                 return;
             }
 
-            if (Operation == OperationKind.Unknown)
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Operation)))
             {
-                WriteError(ErrorRecords.Create("UnknownOperation", ErrorCategory.InvalidArgument, Operation,
-                    string.Format(CultureInfo.CurrentCulture, Strings.UnknownOperation, Operation)));
+                WriteError(ErrorRecords.Create("OperationRequired", ErrorCategory.InvalidArgument, null, Strings.OperationRequired));
                 return;
             }
             var request = new EstimateRequest

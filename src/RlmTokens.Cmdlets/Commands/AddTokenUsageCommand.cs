@@ -15,7 +15,7 @@ namespace RlmTokens.Cmdlets
     /// "Token usage: 54161/200000" line) to RLM/progress/token-usage.log, in the stream format
     /// token-tracker.sh writes, with the git branch read from .git/HEAD.
     /// </summary>
-    [Cmdlet(VerbsCommon.Add, "TokenUsage", SupportsShouldProcess = true, DefaultParameterSetName = SplitSet)]
+    [Cmdlet(VerbsCommon.Add, "TokenUsage", SupportsShouldProcess = true, DefaultParameterSetName = SplitSet, HelpUri = ProjectLinks.HelpPages + "Add-TokenUsage.md")]
     [OutputType(typeof(TokenUsageLogRecord))]
     public sealed class AddTokenUsageCommand : RlmTokensCmdlet
     {

@@ -12,7 +12,7 @@ namespace RlmTokens.Cmdlets
     /// as Markdown, CSV, JSON or JSON Lines text to the pipeline: Export-TokenUsage's formats for a job summary
     /// ($env:GITHUB_STEP_SUMMARY) or the screen, with no file in between.
     /// </summary>
-    [Cmdlet(VerbsData.ConvertTo, "TokenUsage")]
+    [Cmdlet(VerbsData.ConvertTo, "TokenUsage", HelpUri = ProjectLinks.HelpPages + "ConvertTo-TokenUsage.md")]
     [OutputType(typeof(string))]
     public sealed class ConvertToTokenUsageCommand : RlmTokensCmdlet
     {

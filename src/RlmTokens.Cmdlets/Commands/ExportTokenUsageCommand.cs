@@ -14,7 +14,7 @@ namespace RlmTokens.Cmdlets
     /// Writes what it receives (any RlmTokens output object), or without input the workspace's daily
     /// history, to a CSV, JSON, JSON Lines or Markdown file: the replacement for token-tracker.sh export.
     /// </summary>
-    [Cmdlet(VerbsData.Export, "TokenUsage", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsData.Export, "TokenUsage", SupportsShouldProcess = true, HelpUri = ProjectLinks.HelpPages + "Export-TokenUsage.md")]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportTokenUsageCommand : RlmTokensCmdlet, IDisposable
     {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using RlmTokens.Cmdlets.Completion;
 using RlmTokens.Cmdlets.Resources;
 using RlmTokens.Errors;
 using RlmTokens.Optimization;
@@ -14,7 +15,7 @@ namespace RlmTokens.Cmdlets
     /// rating, tasks above target, low cache reads, expensive models on small turns, frequent compactions,
     /// estimate-vs-exact variance): the replacement for token-tracker.sh optimize.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TokenOptimization")]
+    [Cmdlet(VerbsCommon.Get, "TokenOptimization", HelpUri = ProjectLinks.HelpPages + "Get-TokenOptimization.md")]
     [OutputType(typeof(TokenOptimizationFinding))]
     public sealed class GetTokenOptimizationCommand : RlmTokensCmdlet
     {
@@ -39,6 +40,7 @@ namespace RlmTokens.Cmdlets
         /// <summary>Wildcard patterns of expensive models (default: *opus*).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string[] ExpensiveModel { get; set; } = { "*opus*" };
 
         /// <summary>A session with at least this many compactions is reported.</summary>

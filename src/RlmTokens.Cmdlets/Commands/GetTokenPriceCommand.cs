@@ -14,7 +14,7 @@ namespace RlmTokens.Cmdlets
     /// Shows the effective price table: built-in list prices, overridden by a LiteLLM-format price
     /// file, then by costPerToken in the workspace's project-config.json.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TokenPrice")]
+    [Cmdlet(VerbsCommon.Get, "TokenPrice", HelpUri = ProjectLinks.HelpPages + "Get-TokenPrice.md")]
     [OutputType(typeof(ModelPrice))]
     public sealed class GetTokenPriceCommand : RlmTokensCmdlet
     {

@@ -1,10 +1,8 @@
 using System;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using RlmTokens.Agents;
-using RlmTokens.Cmdlets.Resources;
-using RlmTokens.Errors;
+using RlmTokens.Cmdlets.Completion;
 using RlmTokens.Ledger;
 
 namespace RlmTokens.Cmdlets
@@ -47,6 +45,7 @@ namespace RlmTokens.Cmdlets
         [Parameter(ParameterSetName = LedgerSet)]
         [Parameter(ParameterSetName = LedgerServerSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string[]? Model { get; set; }
 
         private void ProcessLedger()
@@ -69,17 +68,7 @@ namespace RlmTokens.Cmdlets
                 foreach (LedgerUsageRow row in store.ReadRows(filter)) { WriteObject(row); }
                 return;
             }
-            foreach (LedgerUsageGroup group in store.Report(filter, GroupBy ?? UsageGrouping.Day, Cancellation)) { WriteGroupRow(group, group.GroupBy.ToString()); }
-        }
-
-        /// <summary>User and Machine group ledger rows only: a transcript report ends with GroupingNotSupported.</summary>
-        private void RejectLedgerGrouping()
-        {
-            if (GroupBy == UsageGrouping.User || GroupBy == UsageGrouping.Machine)
-            {
-                ThrowTerminatingError(ErrorRecords.Create("GroupingNotSupported", ErrorCategory.InvalidArgument, GroupBy,
-                    string.Format(CultureInfo.CurrentCulture, Strings.TranscriptGroupingNotSupported, GroupBy)));
-            }
+            foreach (LedgerUsageGroup group in store.Report(filter, _grouping ?? UsageGrouping.Day, Cancellation)) { WriteGroupRow(group, group.GroupBy.ToString()); }
         }
     }
 }

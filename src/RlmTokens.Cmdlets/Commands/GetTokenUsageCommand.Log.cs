@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using RlmTokens.Capture;
+using RlmTokens.Completion;
 
 namespace RlmTokens.Cmdlets
 {
@@ -29,14 +30,8 @@ namespace RlmTokens.Cmdlets
                 WriteWarning(string.Format(System.Globalization.CultureInfo.CurrentCulture,
                     System.IO.File.Exists(file) ? Resources.Strings.LogEmpty : Resources.Strings.LogMissing, file));
             }
-            if (GroupBy is UsageGrouping grouping)
+            if (_grouping is UsageGrouping grouping && UsageGroupings.TryLogGrouping(grouping, out LogGrouping by))
             {
-                if (!TryLogGrouping(grouping, out LogGrouping by))
-                {
-                    WriteError(ErrorRecords.Create("GroupingNotSupported", ErrorCategory.InvalidArgument, grouping,
-                        string.Format(System.Globalization.CultureInfo.CurrentCulture, Resources.Strings.LogGroupingNotSupported, grouping)));
-                    return;
-                }
                 foreach (TokenUsageLogGroup group in TokenUsageLog.Group(records.Value, by, Tracker.Workspace.Root))
                 {
                     WriteGroupRow(group, group.GroupBy.ToString());
@@ -46,21 +41,6 @@ namespace RlmTokens.Cmdlets
             foreach (TokenUsageLogRecord record in records.Value)
             {
                 WriteObject(record);
-            }
-        }
-
-        // The token log groups by what its records carry: Branch, Agent, Task, Model, Tool, Day.
-        private static bool TryLogGrouping(UsageGrouping grouping, out LogGrouping by)
-        {
-            switch (grouping)
-            {
-                case UsageGrouping.Branch: by = LogGrouping.Branch; return true;
-                case UsageGrouping.Agent: by = LogGrouping.Agent; return true;
-                case UsageGrouping.Task: by = LogGrouping.Task; return true;
-                case UsageGrouping.Model: by = LogGrouping.Model; return true;
-                case UsageGrouping.Tool: by = LogGrouping.Tool; return true;
-                case UsageGrouping.Day: by = LogGrouping.Day; return true;
-                default: by = default; return false;
             }
         }
     }

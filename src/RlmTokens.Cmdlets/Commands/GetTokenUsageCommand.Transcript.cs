@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using RlmTokens.Agents;
 using RlmTokens.Cmdlets.Completion;
 using RlmTokens.Cmdlets.Resources;
+using RlmTokens.Completion;
 using RlmTokens.Errors;
 using RlmTokens.Pricing;
 using RlmTokens.Transcripts;
@@ -32,6 +33,7 @@ namespace RlmTokens.Cmdlets
         /// <summary>Only these projects (wildcards; matched against the project folder and the working directory).</summary>
         [Parameter(ParameterSetName = TranscriptSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string[]? Project { get; set; }
 
         /// <summary>The time zone of day, week and month boundaries (an id such as 'UTC' or 'Europe/Berlin'). Default: local.</summary>
@@ -76,12 +78,14 @@ namespace RlmTokens.Cmdlets
         /// <summary>Only these sessions (wildcards).</summary>
         [Parameter(ParameterSetName = TranscriptSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TranscriptSessionCompleter))]
         public string[]? SessionId { get; set; }
 
         /// <summary>One row per group and sub-group (ccusage's --breakdown is -Breakdown Model).</summary>
         [Parameter(ParameterSetName = TranscriptSet)]
         [ValidateNotNullOrEmpty]
-        public UsageGrouping[]? Breakdown { get; set; }
+        [ArgumentCompleter(typeof(GroupingCompleter))]
+        public string[]? Breakdown { get; set; }
 
         /// <summary>A named date range counted from -Now: Today, Yesterday, ThisWeek, LastWeek, ThisMonth, LastMonth.</summary>
         [Parameter(ParameterSetName = TranscriptSet)]
@@ -113,8 +117,7 @@ namespace RlmTokens.Cmdlets
         private void ProcessTranscript()
         {
             bool blockOptions = Active || TokenLimit is not null;
-            UsageGrouping grouping = GroupBy ?? (blockOptions ? UsageGrouping.Block : UsageGrouping.Day);
-            CheckTranscriptGrouping(grouping, allowBlock: true);
+            UsageGrouping grouping = _grouping ?? (blockOptions ? UsageGrouping.Block : UsageGrouping.Day);
             if (blockOptions && grouping != UsageGrouping.Block)
             {
                 ThrowTerminatingError(ErrorRecords.Create("BlockOptionWithoutBlocks", ErrorCategory.InvalidArgument, grouping,
@@ -204,10 +207,9 @@ namespace RlmTokens.Cmdlets
             };
             foreach (string p in Project ?? Array.Empty<string>()) { query.Projects.Add(p); }
             foreach (string id in SessionId ?? Array.Empty<string>()) { query.SessionIds.Add(id); }
-            foreach (UsageGrouping b in Breakdown ?? Array.Empty<UsageGrouping>())
+            foreach (string b in Breakdown ?? Array.Empty<string>())
             {
-                CheckTranscriptGrouping(b, allowBlock: false);
-                query.Breakdown.Add(b);
+                query.Breakdown.Add(ParseGrouping(b, GroupingReport.TranscriptBreakdown));
             }
             TranscriptReportResult report = TranscriptReport.Build(entries, query, prices.Value);
             if (read is not null)
@@ -225,15 +227,6 @@ namespace RlmTokens.Cmdlets
             foreach (TranscriptUsageRow row in report.Rows)
             {
                 WriteGroupRow(row, row.GroupBy.ToString(), row.Breakdown.Length > 0 ? "Breakdown" : null);
-            }
-        }
-
-        private void CheckTranscriptGrouping(UsageGrouping grouping, bool allowBlock)
-        {
-            if (grouping == UsageGrouping.Task || grouping == UsageGrouping.Tool || (!allowBlock && grouping == UsageGrouping.Block))
-            {
-                ThrowTerminatingError(ErrorRecords.Create("GroupingNotSupported", ErrorCategory.InvalidArgument, grouping,
-                    string.Format(CultureInfo.CurrentCulture, Strings.TranscriptGroupingNotSupported, grouping)));
             }
         }
 

@@ -1,7 +1,9 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
+using RlmTokens.Cmdlets.Completion;
 using RlmTokens.Cmdlets.Resources;
+using RlmTokens.Completion;
 using RlmTokens.Errors;
 
 namespace RlmTokens.Cmdlets
@@ -10,7 +12,7 @@ namespace RlmTokens.Cmdlets
     /// Shows token usage: every open session (default; exact when its transcript was counted), the latest one's operations (-Detailed),
     /// or one row per day from the daily files (-History): the replacement for show-token-usage.ps1.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TokenUsage", DefaultParameterSetName = SessionSet)]
+    [Cmdlet(VerbsCommon.Get, "TokenUsage", DefaultParameterSetName = SessionSet, HelpUri = ProjectLinks.HelpPages + "Get-TokenUsage.md")]
     [OutputType(typeof(TokenSessionSummary), ParameterSetName = new[] { SessionSet })]
     [OutputType(typeof(TokenEstimateRecord), ParameterSetName = new[] { DetailedSet })]
     [OutputType(typeof(TokenUsageDay), ParameterSetName = new[] { HistorySet })]
@@ -55,17 +57,32 @@ namespace RlmTokens.Cmdlets
         [DateArgument]
         public DateTime? Until { get; set; }
 
-        /// <summary>How report rows are grouped (shared by the Transcript, Log and Ledger parameter sets).</summary>
+        /// <summary>
+        /// How report rows are grouped (shared by the Transcript, Log and Ledger parameter sets, each accepting its own
+        /// groupings). A name rather than the UsageGrouping enum: PowerShell completes an enum parameter with every value
+        /// and ignores its completer, which offers only what the chosen report accepts.
+        /// </summary>
         [Parameter(ParameterSetName = TranscriptSet)]
         [Parameter(ParameterSetName = LogSet)]
         [Parameter(ParameterSetName = LedgerSet)]
         [Parameter(ParameterSetName = LedgerServerSet)]
-        public UsageGrouping? GroupBy { get; set; }
+        [ArgumentCompleter(typeof(GroupingCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? GroupBy { get; set; }
+
+        // -GroupBy as the report's grouping (null: none given), parsed in ProcessRecord.
+        private UsageGrouping? _grouping;
 
         protected override void ProcessRecord()
         {
             try
             {
+                _grouping = GroupBy is null ? null : ParseGrouping(GroupBy, ParameterSetName switch
+                {
+                    LogSet => GroupingReport.Log,
+                    TranscriptSet => GroupingReport.Transcript,
+                    _ => GroupingReport.Ledger,
+                });
                 switch (ParameterSetName)
                 {
                     case LogSet: WriteLog(); break;
@@ -76,10 +93,7 @@ namespace RlmTokens.Cmdlets
                         }
                         break;
                     case SourceSet: ProcessSource(); break;
-                    case TranscriptSet:
-                        RejectLedgerGrouping();
-                        ProcessTranscript();
-                        break;
+                    case TranscriptSet: ProcessTranscript(); break;
                     case LedgerSet:
                     case LedgerServerSet: ProcessLedger(); break;
                     case HistorySet:
@@ -111,6 +125,18 @@ namespace RlmTokens.Cmdlets
             {
                 WriteError(ErrorRecords.From(e));
             }
+        }
+
+        /// <summary>The grouping <paramref name="name"/> names, when <paramref name="report"/> accepts it; else a terminating GroupingNotSupported.</summary>
+        private UsageGrouping ParseGrouping(string name, GroupingReport report)
+        {
+            if (!UsageGroupings.TryParse(name, report, out UsageGrouping grouping))
+            {
+                ThrowTerminatingError(ErrorRecords.Create("GroupingNotSupported", ErrorCategory.InvalidArgument, name,
+                    string.Format(CultureInfo.CurrentCulture, Strings.GroupingNotSupported, name, report == GroupingReport.TranscriptBreakdown ? "-Breakdown" : "-" + report,
+                        string.Join(", ", UsageGroupings.Accepted(report)))));
+            }
+            return grouping;
         }
 
         // Why -History found no day: the range is backwards, the workspace has no daily files, or they lie elsewhere.

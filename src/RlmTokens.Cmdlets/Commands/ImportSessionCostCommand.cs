@@ -16,7 +16,7 @@ namespace RlmTokens.Cmdlets
     /// /cost prints (parameter, pipeline or a saved file), or exactly from a Claude Code transcript
     /// (-TranscriptPath, or a SessionEnd hook's JSON on the pipeline). Replaces capture-session-cost.ps1.
     /// </summary>
-    [Cmdlet(VerbsData.Import, "SessionCost", SupportsShouldProcess = true, DefaultParameterSetName = TextSet)]
+    [Cmdlet(VerbsData.Import, "SessionCost", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ProjectLinks.HelpPages + "Import-SessionCost.md")]
     [OutputType(typeof(SessionCostRecord))]
     public sealed class ImportSessionCostCommand : RlmTokensCmdlet
     {

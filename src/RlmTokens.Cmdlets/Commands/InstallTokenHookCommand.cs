@@ -13,7 +13,7 @@ namespace RlmTokens.Cmdlets
     /// .claude/settings.local.json, .claude/hooks/hooks.json) with RlmTokens cmdlet commands, and adds the
     /// events RLM misses. One ShouldProcess per file, listing the changes; a timestamped backup of each.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Install, "TokenHook", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Install, "TokenHook", SupportsShouldProcess = true, HelpUri = ProjectLinks.HelpPages + "Install-TokenHook.md")]
     [OutputType(typeof(TokenHookChange))]
     public sealed class InstallTokenHookCommand : RlmTokensCmdlet
     {

@@ -14,7 +14,7 @@ namespace RlmTokens.Cmdlets
     /// session's context_compacts and the day's Markdown log. From a PreCompact hook's JSON or from
     /// parameters. Replaces pre-compact.ps1.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Register, "CompactEvent", SupportsShouldProcess = true, DefaultParameterSetName = HookSet)]
+    [Cmdlet(VerbsLifecycle.Register, "CompactEvent", SupportsShouldProcess = true, DefaultParameterSetName = HookSet, HelpUri = ProjectLinks.HelpPages + "Register-CompactEvent.md")]
     [OutputType(typeof(CompactEventRecord))]
     public sealed class RegisterCompactEventCommand : RlmTokensCmdlet
     {

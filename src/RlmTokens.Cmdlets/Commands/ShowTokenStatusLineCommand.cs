@@ -19,7 +19,7 @@ namespace RlmTokens.Cmdlets
     /// the incremental transcript cache. Bad or empty input gives a short fallback line and no error
     /// record, so the host process exits 0; what went wrong goes to the verbose stream.
     /// </summary>
-    [Cmdlet(VerbsCommon.Show, "TokenStatusLine")]
+    [Cmdlet(VerbsCommon.Show, "TokenStatusLine", HelpUri = ProjectLinks.HelpPages + "Show-TokenStatusLine.md")]
     [OutputType(typeof(string))]
     [OutputType(typeof(TokenStatusLine))]
     public sealed class ShowTokenStatusLineCommand : RlmTokensCmdlet

@@ -14,7 +14,7 @@ namespace RlmTokens.Cmdlets
     /// recently active. Any number may be open at once; a start never closes another session. From
     /// parameters, or from a SessionStart hook's JSON on the pipeline (session_id, source, transcript_path).
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "TokenSession", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Start, "TokenSession", SupportsShouldProcess = true, HelpUri = ProjectLinks.HelpPages + "Start-TokenSession.md")]
     [OutputType(typeof(TokenSessionRecord))]
     public sealed class StartTokenSessionCommand : RlmTokensCmdlet
     {

@@ -17,23 +17,28 @@ namespace RlmTokens.Cmdlets
     /// open sessions stay open. From parameters (default: the most recently active open session), or
     /// from the hook's JSON on the pipeline (session_id, transcript_path, reason).
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Stop, "TokenSession", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Stop, "TokenSession", SupportsShouldProcess = true, DefaultParameterSetName = "Parameters", HelpUri = ProjectLinks.HelpPages + "Stop-TokenSession.md")]
     [OutputType(typeof(TokenSessionRecord))]
     public sealed class StopTokenSessionCommand : RlmTokensCmdlet
     {
         private bool _hookMode;
 
         /// <summary>The session to close: its RLM id or Claude Code's id. Default: the most recently active open session (in hook mode, the hook's session).</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ParameterSetName = "Parameters", ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ParameterSetName = "Hook")]
         [ArgumentCompleter(typeof(SessionIdCompleter))]
         public string? SessionId { get; set; }
 
         /// <summary>Why the session ended (SessionEnd's reason: clear, logout, prompt_input_exit, other).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = "Parameters", ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = "Hook")]
         public string? Reason { get; set; }
 
-        /// <summary>A SessionEnd hook document; lines of one document may come one by one.</summary>
-        [Parameter(ValueFromPipeline = true)]
+        /// <summary>
+        /// A SessionEnd hook document; lines of one document may come one by one. In its own parameter set, the default being
+        /// the other: otherwise PowerShell also bound a piped session object (Get-TokenUsage's) here, as text.
+        /// </summary>
+        [Parameter(ParameterSetName = "Hook", ValueFromPipeline = true)]
         [AllowEmptyString]
         public string? HookInput { get; set; }
 

@@ -17,7 +17,7 @@ namespace RlmTokens.Cmdlets
     /// (or Export-TokenUsage files of ledger rows from another machine) into a SQLite or PostgreSQL ledger,
     /// idempotently: every row has a natural key, so re-running, from any machine, adds only what is new.
     /// </summary>
-    [Cmdlet(VerbsData.Sync, "TokenUsage", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsData.Sync, "TokenUsage", SupportsShouldProcess = true, HelpUri = ProjectLinks.HelpPages + "Sync-TokenUsage.md")]
     [OutputType(typeof(LedgerSyncResult))]
     public sealed class SyncTokenUsageCommand : RlmTokensCmdlet
     {

@@ -11,7 +11,7 @@ namespace RlmTokens.Cmdlets
     /// Checks token and USD usage against the session, daily and monthly budgets of
     /// project-config.json (thresholds from cc-config.json): the replacement for token-tracker.sh check.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "TokenBudget")]
+    [Cmdlet(VerbsDiagnostic.Test, "TokenBudget", HelpUri = ProjectLinks.HelpPages + "Test-TokenBudget.md")]
     [OutputType(typeof(TokenBudgetStatus))]
     [OutputType(typeof(bool))]
     public sealed class TestTokenBudgetCommand : RlmTokensCmdlet

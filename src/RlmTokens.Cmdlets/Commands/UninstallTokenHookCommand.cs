@@ -12,7 +12,7 @@ namespace RlmTokens.Cmdlets
     /// Undoes Install-TokenHook: removes the hooks it added and puts back the RLM commands it replaced or
     /// moved, from the record .claude/rlmtokens-hooks.json; every other hook and setting stays as it is.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Uninstall, "TokenHook", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Uninstall, "TokenHook", SupportsShouldProcess = true, HelpUri = ProjectLinks.HelpPages + "Uninstall-TokenHook.md")]
     [OutputType(typeof(TokenHookChange))]
     public sealed class UninstallTokenHookCommand : RlmTokensCmdlet
     {

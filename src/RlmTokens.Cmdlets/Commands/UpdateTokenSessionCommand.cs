@@ -16,7 +16,7 @@ namespace RlmTokens.Cmdlets
     /// Code's Stop hook (the end of each turn); also marks the session active, so it becomes the one
     /// current-session.json shows.
     /// </summary>
-    [Cmdlet(VerbsData.Update, "TokenSession", SupportsShouldProcess = true, DefaultParameterSetName = HookSet)]
+    [Cmdlet(VerbsData.Update, "TokenSession", SupportsShouldProcess = true, DefaultParameterSetName = HookSet, HelpUri = ProjectLinks.HelpPages + "Update-TokenSession.md")]
     [OutputType(typeof(TokenSessionRecord))]
     public sealed class UpdateTokenSessionCommand : RlmTokensCmdlet
     {

@@ -18,7 +18,7 @@ namespace RlmTokens.Cmdlets
     /// Watch-TokenUsage: a live monitor of the active 5-hour block against a plan's limit, redrawn in place
     /// every -RefreshSeconds until Ctrl+C; -Once writes one frame as an object.
     /// </summary>
-    [Cmdlet(VerbsCommon.Watch, "TokenUsage")]
+    [Cmdlet(VerbsCommon.Watch, "TokenUsage", HelpUri = ProjectLinks.HelpPages + "Watch-TokenUsage.md")]
     [OutputType(typeof(TokenMonitorFrame))]
     public sealed class WatchTokenUsageCommand : RlmTokensCmdlet
     {
@@ -59,6 +59,7 @@ namespace RlmTokens.Cmdlets
         /// <summary>Only these projects (wildcards).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string[]? Project { get; set; }
 
         /// <summary>The time zone of "today", "this month" and the times shown. Default: local.</summary>

@@ -12,11 +12,11 @@ using RlmTokens.Storage;
 namespace RlmTokens.Cmdlets.Completion
 {
     /// <summary>
-    /// Base of the completers of open sets: finds the workspace the command line names (-Path, else
-    /// $env:CLAUDE_PROJECT_DIR, else the current location), matches <c>word*</c> case-insensitively,
-    /// quotes names with spaces, and never throws.
+    /// Base of the completers: offers the names <see cref="Names"/> gives for the command line as typed so far (its bound
+    /// parameters), matching <c>word*</c> case-insensitively, quoting names that PowerShell would otherwise read as
+    /// something else, and never throwing.
     /// </summary>
-    public abstract class WorkspaceCompleter : IArgumentCompleter
+    public abstract class NameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
@@ -24,9 +24,7 @@ namespace RlmTokens.Cmdlets.Completion
             try
             {
                 string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-                Workspace? workspace = Locate(fakeBoundParameters);
-                if (workspace is null) { return Array.Empty<CompletionResult>(); }
-                return Candidates(workspace)
+                return Names(parameterName, fakeBoundParameters ?? new Hashtable())
                     .Where(c => !string.IsNullOrEmpty(c) && c.StartsWith(word, StringComparison.OrdinalIgnoreCase))
                     .Distinct(StringComparer.OrdinalIgnoreCase)
                     .OrderBy(c => c, StringComparer.OrdinalIgnoreCase)
@@ -40,27 +38,25 @@ namespace RlmTokens.Cmdlets.Completion
             }
         }
 
-        /// <summary>The names to offer, read cheaply from the workspace.</summary>
-        protected abstract IEnumerable<string> Candidates(Workspace workspace);
+        /// <summary>The names to offer for <paramref name="parameterName"/> given the parameters bound so far.</summary>
+        protected abstract IEnumerable<string> Names(string parameterName, IDictionary bound);
 
-        private static Workspace? Locate(IDictionary bound)
+        /// <summary>Whether the command line names the parameter (a switch or a value).</summary>
+        protected static bool IsBound(IDictionary bound, string name) => bound.Contains(name);
+
+        /// <summary>A path parameter's values as typed (one string or several), resolved against PowerShell's location.</summary>
+        protected static IEnumerable<string> BoundPaths(IDictionary bound, string name)
         {
-            string? root = null;
+            object? value = bound[name];
+            if (value is PSObject wrapped) { value = wrapped.BaseObject; }
+            IEnumerable<object?> items = value is string one ? new object?[] { one } : value is IEnumerable many ? many.Cast<object?>() : Enumerable.Empty<object?>();
             PathIntrinsics? paths = CurrentPaths();
-            object? given = bound?["Path"] ?? bound?["WorkspaceRoot"];
-            if (given is string p && p.Length > 0)
+            foreach (object? item in items)
             {
-                root = paths is null ? p : paths.GetUnresolvedProviderPathFromPSPath(p);
+                string? text = (item is PSObject p ? p.BaseObject : item)?.ToString();
+                if (string.IsNullOrEmpty(text)) { continue; }
+                yield return paths is null ? text! : paths.GetUnresolvedProviderPathFromPSPath(text);
             }
-            else if (Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR") is string env && env.Length > 0)
-            {
-                root = env;
-            }
-            else
-            {
-                root = paths?.CurrentFileSystemLocation?.ProviderPath;
-            }
-            return root is not null && Directory.Exists(root) ? new Workspace(root) : null;
         }
 
         /// <summary>
@@ -68,7 +64,7 @@ namespace RlmTokens.Cmdlets.Completion
         /// busy, where Runspace.SessionStateProxy throws ("A pipeline is already running"); a script
         /// block invoked on that thread reaches the same session state.
         /// </summary>
-        private static PathIntrinsics? CurrentPaths()
+        protected static PathIntrinsics? CurrentPaths()
         {
             if (Runspace.DefaultRunspace is null) { return null; }
             foreach (PSObject result in ScriptBlock.Create("$ExecutionContext.SessionState.Path").Invoke())
@@ -78,10 +74,40 @@ namespace RlmTokens.Cmdlets.Completion
             return null;
         }
 
+        // Quoted where PowerShell would read the bare word as something else: spaces and special characters, and a
+        // leading '-' (Claude's project folders, -home-dev-work-api, would bind as a parameter name).
         private static string Quote(string value) =>
-            value.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', '(', ')', '{', '}', ';', ',', '&', '@', '#' }) >= 0
+            value.StartsWith("-", StringComparison.Ordinal)
+            || value.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', '(', ')', '{', '}', ';', ',', '&', '@', '#', '|', '<', '>' }) >= 0
                 ? "'" + value.Replace("'", "''") + "'"
                 : value;
+    }
+
+    /// <summary>
+    /// Base of the completers of open sets read from a workspace: the one the command line names (-Path), else
+    /// $env:CLAUDE_PROJECT_DIR, else the current location. No workspace, no names.
+    /// </summary>
+    public abstract class WorkspaceCompleter : NameCompleter
+    {
+        protected sealed override IEnumerable<string> Names(string parameterName, IDictionary bound)
+        {
+            Workspace? workspace = Locate(bound);
+            return workspace is null ? Enumerable.Empty<string>() : Candidates(workspace);
+        }
+
+        /// <summary>The names to offer, read cheaply from the workspace.</summary>
+        protected abstract IEnumerable<string> Candidates(Workspace workspace);
+
+        private static Workspace? Locate(IDictionary bound)
+        {
+            string? root = BoundPaths(bound, "Path").Concat(BoundPaths(bound, "WorkspaceRoot")).FirstOrDefault();
+            if (root is null && Environment.GetEnvironmentVariable("CLAUDE_PROJECT_DIR") is string env && env.Length > 0)
+            {
+                root = env;
+            }
+            root ??= CurrentPaths()?.CurrentFileSystemLocation?.ProviderPath;
+            return root is not null && Directory.Exists(root) ? new Workspace(root) : null;
+        }
     }
 
     /// <summary>Session ids: the open session, archived sessions, captured costs.</summary>
@@ -100,22 +126,27 @@ namespace RlmTokens.Cmdlets.Completion
         }
     }
 
-    /// <summary>Models: those priced in project-config.json (tokenTracking.costPerToken).</summary>
+    /// <summary>Models: those priced in project-config.json (tokenTracking.costPerToken), in the built-in price table, and in the token log.</summary>
     public sealed class ModelCompleter : WorkspaceCompleter
     {
-        protected override IEnumerable<string> Candidates(Workspace workspace) => WorkspaceNames.Models(workspace);
+        protected override IEnumerable<string> Candidates(Workspace workspace) =>
+            WorkspaceNames.Models(workspace)
+                .Concat(Pricing.PriceTable.BuiltIn.Prices.Select(p => p.Model))
+                .Concat(WorkspaceNames.FromLog(workspace).Models);
     }
 
-    /// <summary>Agents: the subagent types of the estimation table and the agents the open session called.</summary>
+    /// <summary>Agents: the subagent types of the estimation table, the agents the open session called and those of the token log.</summary>
     public sealed class AgentCompleter : WorkspaceCompleter
     {
         protected override IEnumerable<string> Candidates(Workspace workspace) =>
-            WorkspaceNames.Agents(workspace, new TokenTracker(workspace).LoadSettings().Value.SubagentTokens.Keys);
+            WorkspaceNames.Agents(workspace, new TokenTracker(workspace).LoadSettings().Value.SubagentTokens.Keys)
+                .Concat(WorkspaceNames.FromLog(workspace).Agents);
     }
 
-    /// <summary>Task ids: the open session's tasks and TASK-*.md files under RLM/tasks.</summary>
+    /// <summary>Task ids: the open session's tasks, TASK-*.md files under RLM/tasks, and the token log's tasks.</summary>
     public sealed class TaskIdCompleter : WorkspaceCompleter
     {
-        protected override IEnumerable<string> Candidates(Workspace workspace) => WorkspaceNames.TaskIds(workspace);
+        protected override IEnumerable<string> Candidates(Workspace workspace) =>
+            WorkspaceNames.TaskIds(workspace).Concat(WorkspaceNames.FromLog(workspace).Tasks);
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using RlmTokens.Capture;
 using RlmTokens.Storage;
 
 namespace RlmTokens.Completion
@@ -14,6 +15,9 @@ namespace RlmTokens.Completion
     public static class WorkspaceNames
     {
         private const long MaxFileBytes = 1024 * 1024;
+
+        /// <summary>The token log is read for names only while it is this small (a completer stays fast).</summary>
+        private const long MaxLogBytes = 8 * 1024 * 1024;
 
         /// <summary>Models priced in project-config.json (costPerToken keys without -input/-output) and in the estimates' config.</summary>
         public static IEnumerable<string> Models(Workspace workspace)
@@ -115,6 +119,73 @@ namespace RlmTokens.Completion
             return Distinct(names);
         }
 
+        /// <summary>Models, agents and tasks the token log's records carry (the log of project-config.json's logFile, read while small).</summary>
+        public static LogNames FromLog(Workspace workspace)
+        {
+            var names = new LogNames();
+            try
+            {
+                string file = new TokenUsageLog(new TokenTracker(workspace)).LogFile;
+                byte[]? bytes = SafeFiles.ReadAllBytesOrNull(file, MaxLogBytes);
+                if (bytes is null) { return names; }
+                foreach (TokenLogEntry entry in TokenUsageLog.Parse(bytes, file, new List<Errors.RlmTokensException>()))
+                {
+                    if (!string.IsNullOrWhiteSpace(entry.Model)) { names.Models.Add(entry.Model!); }
+                    if (!string.IsNullOrWhiteSpace(entry.Agent)) { names.Agents.Add(entry.Agent!); }
+                    if (!string.IsNullOrWhiteSpace(entry.Task)) { names.Tasks.Add(entry.Task!); }
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is Errors.RlmTokensException)
+            {
+                return new LogNames();
+            }
+            return names;
+        }
+
+        /// <summary>
+        /// Project names of Claude Code's transcripts: the folders under each projects root (the names -Project matches and
+        /// report rows show). A listing only; no transcript is opened.
+        /// </summary>
+        public static IEnumerable<string> Projects(IEnumerable<string> projectRoots)
+        {
+            var names = new List<string>();
+            foreach (string root in projectRoots)
+            {
+                try
+                {
+                    if (!Directory.Exists(root)) { continue; }
+                    foreach (string dir in Directory.EnumerateDirectories(root)) { names.Add(Path.GetFileName(dir)); }
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // An unreadable root offers nothing.
+                }
+            }
+            return Distinct(names);
+        }
+
+        /// <summary>Session ids of Claude Code's transcripts: the &lt;session-id&gt;.jsonl names in each project folder (a listing only).</summary>
+        public static IEnumerable<string> TranscriptSessions(IEnumerable<string> projectRoots)
+        {
+            var names = new List<string>();
+            foreach (string root in projectRoots)
+            {
+                try
+                {
+                    if (!Directory.Exists(root)) { continue; }
+                    foreach (string dir in Directory.EnumerateDirectories(root))
+                    {
+                        foreach (string file in Directory.EnumerateFiles(dir, "*.jsonl")) { names.Add(Path.GetFileNameWithoutExtension(file)); }
+                    }
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // An unreadable root offers nothing.
+                }
+            }
+            return Distinct(names);
+        }
+
         private static IEnumerable<string> Distinct(IEnumerable<string> names) =>
             names.Where(n => !string.IsNullOrWhiteSpace(n)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
@@ -151,5 +222,18 @@ namespace RlmTokens.Completion
                 return null;
             }
         }
+    }
+
+    /// <summary>The names the token log's records carry.</summary>
+    public sealed class LogNames
+    {
+        /// <summary>Models (model).</summary>
+        public List<string> Models { get; } = new List<string>();
+
+        /// <summary>Agents (agent).</summary>
+        public List<string> Agents { get; } = new List<string>();
+
+        /// <summary>Tasks (task).</summary>
+        public List<string> Tasks { get; } = new List<string>();
     }
 }

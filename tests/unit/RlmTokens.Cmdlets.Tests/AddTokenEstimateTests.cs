@@ -193,15 +193,15 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
-        public void OperationUnknown_ShouldBeRefusedWithUnknownOperation()
+        public void OperationUnknown_ShouldBeRefusedByTheValidateSet_WhichTabCompletionOffers()
         {
             using var ws = new TempWorkspace();
             using var ps = new PowerShellHost(ws.Root);
 
             ps.Run("Add-TokenEstimate -Operation Unknown");
 
-            ErrorRecord e = ps.SingleError("UnknownOperation,RlmTokens.Cmdlets.AddTokenEstimateCommand");
-            Assert.Equal(ErrorCategory.InvalidArgument, e.CategoryInfo.Category);
+            ErrorRecord e = ps.SingleError("ParameterArgumentValidationError,RlmTokens.Cmdlets.AddTokenEstimateCommand");
+            Assert.Equal(ErrorCategory.InvalidData, e.CategoryInfo.Category);
             Assert.False(File.Exists(Path.Combine(ws.TokenUsage, "token-estimates.json")));
         }
 

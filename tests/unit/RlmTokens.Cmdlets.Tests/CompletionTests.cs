@@ -15,15 +15,16 @@ namespace RlmTokens.Cmdlets.Tests
             "[ArgumentCompleter([RlmTokens.Cmdlets.Completion.SessionIdCompleter])] [string] $SessionId, " +
             "[string] $Path) }";
 
-        private static List<string> Complete(PowerShellHost ps, string input)
+        /// <summary>What Tab offers at the end of <paramref name="input"/> (TabExpansion2, as the console calls it).</summary>
+        internal static List<string> Complete(PowerShellHost ps, string input)
         {
-            PSObject result = Assert.Single(ps.RunClean(
-                "[System.Management.Automation.CommandCompletion]::CompleteInput($args[0], $args[0].Length, $null)", input));
+            PSObject result = Assert.Single(ps.RunClean("TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length", input));
             var completion = Assert.IsType<CommandCompletion>(result.BaseObject);
             return completion.CompletionMatches.Select(m => m.CompletionText).ToList();
         }
 
-        private static TempWorkspace SampleWorkspace()
+        /// <summary>A copy of samples/ with two task files.</summary>
+        internal static TempWorkspace SampleWorkspace()
         {
             var ws = new TempWorkspace(withRlm: false);
             ws.CopyFrom(Repo.Samples);
@@ -77,10 +78,11 @@ namespace RlmTokens.Cmdlets.Tests
         public void Model_ShouldOfferModelsPricedInProjectConfig()
         {
             using TempWorkspace ws = SampleWorkspace();
+            ws.Write("RLM/config/project-config.json", "{ \"tokenTracking\": { \"costPerToken\": { \"house-model-input\": 0.000001, \"house-model-output\": 0.000002 } } }");
             using var ps = new PowerShellHost(ws.Root);
             ps.RunClean(Probe);
 
-            Assert.Equal(new[] { "claude-sonnet-4" }, Complete(ps, "Test-RlmCompletion -Model cl"));
+            Assert.Equal(new[] { "house-model" }, Complete(ps, "Test-RlmCompletion -Model ho"));
         }
 
         [Fact]
@@ -92,7 +94,8 @@ namespace RlmTokens.Cmdlets.Tests
             using var ps = new PowerShellHost(ws.Root);
             ps.RunClean(Probe);
 
-            Assert.Equal(new[] { "'code auditor'", "coder" }, Complete(ps, "Test-RlmCompletion -Agent co"));
+            // 'code auditor' from the open session, coder from RLM's table, copilot from the token log.
+            Assert.Equal(new[] { "'code auditor'", "coder", "copilot" }, Complete(ps, "Test-RlmCompletion -Agent co"));
         }
 
         [Fact]
@@ -102,7 +105,8 @@ namespace RlmTokens.Cmdlets.Tests
             using var ps = new PowerShellHost(ws.Root);
             ps.RunClean(Probe);
 
-            Assert.Equal(new[] { "TASK-009", "TASK-014", "TASK-015" }, Complete(ps, "Test-RlmCompletion -Task task-0"));
+            // TASK-012 and TASK-013 are the token log's.
+            Assert.Equal(new[] { "TASK-009", "TASK-012", "TASK-013", "TASK-014", "TASK-015" }, Complete(ps, "Test-RlmCompletion -Task task-0"));
         }
 
         [Fact]
@@ -111,9 +115,9 @@ namespace RlmTokens.Cmdlets.Tests
             using TempWorkspace ws = SampleWorkspace();
             using var ps = new PowerShellHost(ws.Root);
 
-            Assert.Equal(new[] { "TASK-014", "TASK-015" }, Complete(ps, "Add-TokenUsage -Task TASK-01"));
+            Assert.Equal(new[] { "TASK-012", "TASK-013", "TASK-014", "TASK-015" }, Complete(ps, "Add-TokenUsage -Task TASK-01"));
             Assert.Equal(new[] { "research", "reviewer" }, Complete(ps, "Add-TokenUsage -Agent re"));
-            Assert.Equal(new[] { "claude-sonnet-4" }, Complete(ps, "Add-TokenUsage -Model claude-s"));
+            Assert.Contains("claude-sonnet-4", Complete(ps, "Add-TokenUsage -Model claude-s"));
         }
 
         [Fact]
@@ -126,7 +130,7 @@ namespace RlmTokens.Cmdlets.Tests
             ps.RunClean(Probe);
 
             Assert.Empty(Complete(ps, "Test-RlmCompletion -Task T"));
-            Assert.Empty(Complete(ps, "Test-RlmCompletion -Model c"));
+            Assert.Empty(Complete(ps, "Test-RlmCompletion -Model house"));
             Assert.Empty(Complete(ps, "Test-RlmCompletion -SessionId S"));
         }
     }

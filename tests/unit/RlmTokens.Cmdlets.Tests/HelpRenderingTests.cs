@@ -8,8 +8,8 @@ namespace RlmTokens.Cmdlets.Tests
 {
     /// <summary>
     /// Get-Help shows the pages as a console should: no Markdown markup (code spans, bold, links, table pipes),
-    /// tables as aligned text or, when too wide, one record per row; every example described; related links
-    /// that are names or real addresses, never a .md file name.
+    /// tables as aligned text or, when too wide, one record per row; every example described (related links:
+    /// OnlineHelpTests).
     /// </summary>
     public sealed class HelpRenderingTests : IClassFixture<HelpRenderingTests.Shared>
     {
@@ -54,22 +54,6 @@ namespace RlmTokens.Cmdlets.Tests
 
             Assert.NotEmpty(lengths);
             Assert.All(lengths, n => Assert.True(n > 0, cmdlet + " has an example without a description"));
-        }
-
-        [Theory]
-        [MemberData(nameof(Cmdlets))]
-        public void RelatedLinks_OfEveryCmdlet_ShouldNameCommandsOrGiveAddresses(string cmdlet)
-        {
-            var links = _shared.Host.RunClean("(Get-Help -Name $args[0]).relatedLinks.navigationLink | ForEach-Object { $_.linkText + '|' + $_.uri }", cmdlet)
-                .Select(o => o.ToString()).ToList();
-
-            foreach (string link in links)
-            {
-                string uri = link.Substring(link.IndexOf('|') + 1);
-                Assert.True(uri.Length == 0 || uri.StartsWith("https://", StringComparison.Ordinal) || uri.StartsWith("http://", StringComparison.Ordinal),
-                    cmdlet + ": related link " + link);
-                Assert.DoesNotContain(".md", uri);
-            }
         }
 
         [Fact]

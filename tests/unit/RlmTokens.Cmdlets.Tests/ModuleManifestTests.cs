@@ -13,7 +13,7 @@ namespace RlmTokens.Cmdlets.Tests
         [Theory]
         [InlineData(true)]
         [InlineData(false)]
-        public void TestModuleManifest_InRlmPwsh_ShouldPassWithTheVersionOfDirectoryBuildProps(bool source)
+        public void TestModuleManifest_InRlmPwsh_ShouldPassWithTheVersionAndProjectUriOfDirectoryBuildProps(bool source)
         {
             // The source manifest byte for byte, beside the built files its RootModule and FormatsToProcess name (Test-ModuleManifest
             // requires them); or the staged manifest in out/RlmTokens.
@@ -28,13 +28,15 @@ namespace RlmTokens.Cmdlets.Tests
 
             ShellProcess.Result r = ShellProcess.Run(
                 "$m = Test-ModuleManifest -Path " + ShellProcess.Quote(manifest) + " -ErrorAction Stop; "
-                + "$m.Version.ToString(); $m.ExportedCmdlets.Count; $m.PrivateData.PSData.ReleaseNotes", Repo.Root);
+                + "$m.Version.ToString(); $m.ExportedCmdlets.Count; $m.PrivateData.PSData.ReleaseNotes; $m.ProjectUri.OriginalString; $m.HelpInfoUri", Repo.Root);
 
             Assert.True(r.ExitCode == 0 && r.Stderr.Trim().Length == 0, "Test-ModuleManifest failed: " + r.Stderr + r.Stdout);
             string[] lines = r.Stdout.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
             Assert.Equal(PropsVersion(), lines[0]);
             Assert.Equal(HelpDocs.ExportedCmdlets().Count(), int.Parse(lines[1]));
             Assert.Contains("CHANGELOG.md", lines[2]);
+            Assert.Equal(OnlineHelpTests.Home(), lines[3]);
+            Assert.Equal(OnlineHelpTests.Home() + "/releases/latest/download/", lines[4]);
         }
 
         [Fact]

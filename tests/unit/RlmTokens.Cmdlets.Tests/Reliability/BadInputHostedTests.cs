@@ -81,7 +81,7 @@ namespace RlmTokens.Cmdlets.Tests.Reliability
 
             // Hostile parameters and paths.
             new HostedCase("param: negative file size", "Add-TokenEstimate -Operation Read -FileSize -5", new[] { "NegativeFileSize" }, ErrorCategory.InvalidArgument),
-            new HostedCase("param: operation Unknown", "Add-TokenEstimate -Operation Unknown", new[] { "UnknownOperation" }, ErrorCategory.InvalidArgument),
+            new HostedCase("param: operation Unknown", "Add-TokenEstimate -Operation Unknown", new[] { "ParameterArgumentValidationError" }, ErrorCategory.InvalidData),
             new HostedCase("param: operation not in the set", "Add-TokenEstimate -Operation Bogus", new[] { "CannotConvertArgumentNoMessage" }, ErrorCategory.InvalidArgument),
             new HostedCase("param: file size not a number", "Add-TokenEstimate -Operation Read -FileSize lots", new[] { "CannotConvertArgumentNoMessage" }, ErrorCategory.InvalidArgument),
             new HostedCase("param: workspace that does not exist", "Add-TokenEstimate -Operation Tool -Path '/definitely/not/here/rlmtokens'", new[] { "WorkspaceNotFound" }, ErrorCategory.ObjectNotFound),

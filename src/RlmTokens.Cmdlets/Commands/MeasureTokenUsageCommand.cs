@@ -8,7 +8,7 @@ namespace RlmTokens.Cmdlets
     /// Sums the usage rows piped to it (any Get-TokenUsage report, Import-SessionCost -PassThru, ...) into one
     /// RlmTokens.TokenUsageTotal: the total line of a report, kept out of the rows so exports never see it.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Measure, "TokenUsage")]
+    [Cmdlet(VerbsDiagnostic.Measure, "TokenUsage", HelpUri = ProjectLinks.HelpPages + "Measure-TokenUsage.md")]
     [OutputType(typeof(TokenUsageTotal))]
     public sealed class MeasureTokenUsageCommand : PSCmdlet
     {

@@ -39,7 +39,8 @@ namespace RlmTokens.Cmdlets
         public string? HookInput { get; set; }
 
         /// <summary>The session to record; default: the open session, else the hook's session_id, else UNKNOWN.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ParametersSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = HookSet)]
         [ArgumentCompleter(typeof(SessionIdCompleter))]
         public string? SessionId { get; set; }
 

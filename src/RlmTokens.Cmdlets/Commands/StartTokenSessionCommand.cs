@@ -14,23 +14,28 @@ namespace RlmTokens.Cmdlets
     /// recently active. Any number may be open at once; a start never closes another session. From
     /// parameters, or from a SessionStart hook's JSON on the pipeline (session_id, source, transcript_path).
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "TokenSession", SupportsShouldProcess = true, HelpUri = ProjectLinks.HelpPages + "Start-TokenSession.md")]
+    [Cmdlet(VerbsLifecycle.Start, "TokenSession", DefaultParameterSetName = "Parameters", SupportsShouldProcess = true, HelpUri = ProjectLinks.HelpPages + "Start-TokenSession.md")]
     [OutputType(typeof(TokenSessionRecord))]
     public sealed class StartTokenSessionCommand : RlmTokensCmdlet
     {
         private bool _hookMode;
 
         /// <summary>The RLM session id; default SESSION-yyyy-MM-dd-HHmmss of the start time (-2, -3... when that second is taken).</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ParameterSetName = "Parameters", ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ParameterSetName = "Hook")]
         public string? SessionId { get; set; }
 
         /// <summary>Why the session starts: startup, resume, clear or compact (SessionStart's source).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = "Parameters", ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = "Hook")]
         [ValidateSet("startup", "resume", "clear", "compact", IgnoreCase = true)]
         public string? Source { get; set; }
 
-        /// <summary>A SessionStart hook document; lines of one document may come one by one.</summary>
-        [Parameter(ValueFromPipeline = true)]
+        /// <summary>
+        /// A SessionStart hook document; lines of one document may come one by one. In its own parameter set, the default being
+        /// the other: otherwise PowerShell also bound a piped object with a SessionId here, as text.
+        /// </summary>
+        [Parameter(ParameterSetName = "Hook", ValueFromPipeline = true)]
         [AllowEmptyString]
         public string? HookInput { get; set; }
 

@@ -102,6 +102,36 @@ namespace RlmTokens.Cmdlets.Tests
         }
 
         [Fact]
+        public void SessionObject_PipedToStartTokenSession_ShouldBindSessionIdAndSource_NotAsHookJson()
+        {
+            using TempWorkspace ws = SampleWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+
+            // Before Start-TokenSession had a parameter set of its own for -HookInput, the object also bound there as text.
+            var opened = ps.RunClean("[pscustomobject]@{ SessionId = 'S-PIPED'; Source = 'resume' } | Start-TokenSession -StartedAt 2026-11-23T12:00:00Z -PassThru")
+                .Select(o => Assert.IsType<TokenSessionRecord>(o.BaseObject)).ToList();
+
+            Assert.Equal(new[] { "S-PIPED" }, opened.Select(s => s.SessionId));
+            var hook = ps.RunClean("'{\"session_id\":\"0199hook-0000\",\"source\":\"startup\",\"hook_event_name\":\"SessionStart\"}' | Start-TokenSession -StartedAt 2026-11-23T12:05:00Z -PassThru")
+                .Select(o => Assert.IsType<TokenSessionRecord>(o.BaseObject)).Single();
+            Assert.Equal("0199hook-0000", hook.ClaudeSessionId);
+        }
+
+        [Fact]
+        public void CompactionRecord_PipedToRegisterCompactEvent_ShouldBindByName_NotAsHookJson()
+        {
+            using TempWorkspace ws = SampleWorkspace();
+            using var ps = new PowerShellHost(ws.Root);
+
+            // SessionId bound by name in every set used to leave the set open, and the object was then taken as hook text.
+            CompactEventRecord r = ps.RunAs<CompactEventRecord>(
+                "[pscustomobject]@{ Trigger = 'manual'; SessionId = 'S-9'; CustomInstructions = 'keep the notes' } | Register-CompactEvent -Timestamp 2026-11-23T11:00:00Z -PassThru").Single();
+
+            Assert.Empty(ps.Errors);
+            Assert.Equal((CompactTrigger.Manual, "S-9", "keep the notes"), (r.Trigger, r.SessionId, r.CustomInstructions));
+        }
+
+        [Fact]
         public void HistoryDays_PipedToTestTokenBudget_ShouldEvaluateEachDay()
         {
             using TempWorkspace ws = SampleWorkspace();

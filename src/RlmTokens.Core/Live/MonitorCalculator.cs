@@ -87,9 +87,9 @@ namespace RlmTokens.Live
                 f.MinutesLeft = (end - nowUtc).TotalMinutes;
                 f.TokensPerMinute = f.MinutesElapsed > 0 ? f.BlockTokens / f.MinutesElapsed : 0;
                 // Money in decimal, to the nano-dollar (nine decimals, as the ledger keeps money); the elapsed minutes are a double, so the rate is rounded.
-                f.CostPerHourUsd = f.BlockCostUsd is decimal c && f.MinutesElapsed > 0 ? Pricing.Usd.Exact(Math.Round(c * (decimal)(60.0 / f.MinutesElapsed), 9)) : (decimal?)null;
+                f.CostPerHourUsd = f.BlockCostUsd is decimal c && f.MinutesElapsed > 0 ? Pricing.Usd.ToNanoDollar(c * (decimal)(60.0 / f.MinutesElapsed)) : (decimal?)null;
                 f.ProjectedTokens = checked(f.BlockTokens + (long)Math.Round(f.TokensPerMinute * f.MinutesLeft));
-                f.ProjectedCostUsd = f.BlockCostUsd is decimal bc ? Pricing.Usd.Exact(Math.Round(bc + (f.CostPerHourUsd ?? 0) * (decimal)(f.MinutesLeft / 60.0), 9)) : (decimal?)null;
+                f.ProjectedCostUsd = f.BlockCostUsd is decimal bc ? Pricing.Usd.ToNanoDollar(bc + (f.CostPerHourUsd ?? 0) * (decimal)(f.MinutesLeft / 60.0)) : (decimal?)null;
 
                 List<UsageEntry> inBlock = BlockEntries(upToNow, start, settings.Projects, blockQuery);
                 f.TopModels = TopModels(inBlock, f.BlockTokens);

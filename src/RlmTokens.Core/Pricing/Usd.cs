@@ -19,6 +19,9 @@ namespace RlmTokens.Pricing
         /// <summary><see cref="Exact(decimal)"/> of a known amount; null stays null (unknown).</summary>
         public static decimal? Exact(decimal? value) => value is decimal d ? Exact(d) : null;
 
+        /// <summary>A computed rate or projection rounded to the nano-dollar (nine decimals, the ledger's unit), without trailing zeros.</summary>
+        public static decimal ToNanoDollar(decimal value) => Exact(Math.Round(value, 9));
+
         /// <summary>A double amount as decimal, rounded to the 15 significant digits a double carries; null when it is not finite or past decimal's range.</summary>
         public static decimal? FromDouble(double value)
         {

@@ -454,10 +454,10 @@ namespace RlmTokens.Transcripts
                 // Money rates in decimal, to the nano-dollar (nine decimals, as the ledger keeps money) (the minutes are a double: the rate is not exact anyway).
                 decimal perHour = (decimal)(60 / minutes);
                 decimal hoursLeft = (decimal)(left / 60);
-                if (row.CostUsd is decimal cost) { row.CostPerHourUsd = Pricing.Usd.Exact(Math.Round(cost * perHour, 9)); }
+                if (row.CostUsd is decimal cost) { row.CostPerHourUsd = Pricing.Usd.ToNanoDollar(cost * perHour); }
                 try { row.ProjectedTokens = checked(row.TotalTokens + (long)Math.Round(perMinute * left)); }
                 catch (OverflowException) { throw Errors.Numbers.OutOfRange(row.GroupKey, "token counts"); }
-                if (row.CostUsd is decimal c) { row.ProjectedCostUsd = Pricing.Usd.Exact(Math.Round(c + c * perHour * hoursLeft, 9)); }
+                if (row.CostUsd is decimal c) { row.ProjectedCostUsd = Pricing.Usd.ToNanoDollar(c + c * perHour * hoursLeft); }
             }
 
             public TranscriptUsageRow ToRow(string key, UsageGrouping grouping, TimeZoneInfo zone)

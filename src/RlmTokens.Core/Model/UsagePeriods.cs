@@ -46,9 +46,15 @@ namespace RlmTokens
             day = default;
             if (text is null) { return false; }
             string s = text.Trim();
-            if (DateOnly.TryParseExact(s, new[] { "yyyy-MM-dd", "yyyyMMdd" }, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly exact))
+            if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly exact))
             {
                 day = new UsageDate(exact);
+                return true;
+            }
+            // ccusage's yyyyMMdd, by the rule -Since/-Until use (RlmTime.TryParseCompactDate).
+            if (Storage.RlmTime.TryParseCompactDate(s, out DateTime compact))
+            {
+                day = FromDateTime(compact);
                 return true;
             }
             if (DateTime.TryParse(s, provider ?? CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime any))
